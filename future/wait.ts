@@ -1,0 +1,158 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import type { Future } from "./future.ts";
+import { checkTimeout, startTimer } from "./_timeout.ts";
+
+/** `wait` returns as soon as any future finishes or is cancelled. */
+export const FIRST_COMPLETED = "FIRST_COMPLETED";
+/**
+ * `wait` returns as soon as any future fails with an error, or when all
+ * are done.
+ */
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
+/** `wait` returns when every future is done. */
+export const ALL_COMPLETED = "ALL_COMPLETED";
+
+/** When {@linkcode wait} returns: one of the three constants. */
+export type ReturnWhen =
+  | typeof FIRST_COMPLETED
+  | typeof FIRST_EXCEPTION
+  | typeof ALL_COMPLETED;
+
+/** Options for {@linkcode wait}. */
+export interface WaitOptions {
+  /**
+   * How many milliseconds to wait at most; when it passes, `wait` returns
+   * what is done by then. None means no limit.
+   */
+  timeout?: number;
+  /** When to return. @default {ALL_COMPLETED} */
+  returnWhen?: ReturnWhen;
+  /** Stops waiting: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** The two sets {@linkcode wait} returns: every future is in one of them. */
+export interface WaitResult<T> {
+  /** The futures that finished or were cancelled. */
+  done: Set<Future<T>>;
+  /** The futures that were still pending or running. */
+  notDone: Set<Future<T>>;
+}
+
+const RETURN_WHEN: ReadonlySet<string> = new Set([
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+]);
+
+/** Whether a done future failed (a cancelled one did not). */
+function failed(future: Future<unknown>): boolean {
+  return future.state === "finished" && future.exceptionNow() !== undefined;
+}
+
+/**
+ * Waits for futures to complete, as Python's `concurrent.futures.wait`:
+ * returns when the `returnWhen` condition holds or `timeout` ms pass, with
+ * the futures split into the done and the not done. A cancelled future
+ * counts as done. It never rejects on timeout.
+ *
+ * @typeParam T The futures' value type.
+ * @param fs The futures; duplicates are counted once.
+ * @param options `timeout`, `returnWhen` and `signal`.
+ * @returns The `done` and `notDone` sets.
+ * @throws {RangeError} If `timeout` is negative or `NaN`, or `returnWhen`
+ * is not one of the three constants.
+ * @throws {unknown} `signal.reason`, if `signal` aborts first.
+ *
+ * @example Waiting for the first of several
+ * ```ts
+ * import { Future, FIRST_COMPLETED, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const fast = new Future<string>();
+ * const slow = new Future<string>();
+ * setTimeout(() => fast.setResult("fast"), 10);
+ *
+ * const { done, notDone } = await wait([fast, slow], {
+ *   returnWhen: FIRST_COMPLETED,
+ * });
+ * assert.deepEqual([...done], [fast]);
+ * assert.deepEqual([...notDone], [slow]);
+ * ```
+ *
+ * @example A timeout returns what is done so far
+ * ```ts
+ * import { Future, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const never = new Future<number>();
+ * const { done, notDone } = await wait([never], { timeout: 20 });
+ * assert.equal(done.size, 0);
+ * assert.equal(notDone.size, 1);
+ * ```
+ */
+export function wait<T>(
+  fs: Iterable<Future<T>>,
+  options: WaitOptions = {},
+): Promise<WaitResult<T>> {
+  const { timeout, returnWhen = ALL_COMPLETED, signal } = options;
+  if (timeout !== undefined) checkTimeout(timeout);
+  if (!RETURN_WHEN.has(returnWhen)) {
+    throw new RangeError(
+      `returnWhen must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED, got ${
+        String(returnWhen)
+      }`,
+    );
+  }
+  const all = new Set(fs);
+  const split = (): WaitResult<T> => {
+    const done = new Set<Future<T>>();
+    const notDone = new Set<Future<T>>();
+    for (const f of all) (f.done() ? done : notDone).add(f);
+    return { done, notDone };
+  };
+  const satisfied = (): boolean => {
+    let pending = 0;
+    for (const f of all) {
+      if (!f.done()) pending++;
+      else if (returnWhen === FIRST_COMPLETED) return true;
+      else if (returnWhen === FIRST_EXCEPTION && failed(f)) return true;
+    }
+    return pending === 0;
+  };
+
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (satisfied() || timeout === 0) return Promise.resolve(split());
+
+  return new Promise<WaitResult<T>>((resolve, reject) => {
+    let pending = 0;
+    const finish = (error?: { reason: unknown }) => {
+      for (const f of all) f.removeDoneCallback(onDone);
+      stopTimer();
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error.reason);
+      else resolve(split());
+    };
+    const onDone = (f: Future<T>) => {
+      pending--;
+      if (
+        returnWhen === FIRST_COMPLETED ||
+        (returnWhen === FIRST_EXCEPTION && failed(f)) ||
+        pending === 0
+      ) {
+        finish();
+      }
+    };
+    const onAbort = () => finish({ reason: signal!.reason });
+    const stopTimer = timeout === undefined
+      ? () => {}
+      : startTimer(timeout, () => finish());
+    signal?.addEventListener("abort", onAbort, { once: true });
+    for (const f of all) {
+      if (!f.done()) {
+        pending++;
+        f.addDoneCallback(onDone);
+      }
+    }
+  });
+}
