@@ -1,8 +1,23 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 /**
- * Executors: run tasks in parallel on Deno Workers, or bound async work on
- * the current thread.
+ * Executors, Python's `concurrent.futures` pools: a
+ * {@linkcode WorkerPoolExecutor} (also exported as `ProcessPoolExecutor`)
+ * runs tasks in parallel on Deno Workers, an {@linkcode AsyncPoolExecutor}
+ * bounds async work on the current thread. Both implement
+ * {@linkcode Executor}: `submit`, `map`, `shutdown`, `await using`.
+ *
+ * @example Bounding async work
+ * ```ts
+ * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+ * import assert from "node:assert/strict";
+ *
+ * await using ex = new AsyncPoolExecutor({ maxWorkers: 2 });
+ * const future = ex.submit(async (n: number) => n + 1, 41);
+ * assert.equal(await future.result(), 42);
+ * ```
  *
  * @module
  */
-export {};
+export * from "./executor.ts";
+export * from "./module_task.ts";
+export * from "./async_pool_executor.ts";

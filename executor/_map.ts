@@ -1,0 +1,301 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The one `map` both executors share: eager, ordered, bounded by
+// `buffersize`, batched by `chunksize`, with a deadline and a signal.
+import type { Future } from "../future/future.ts";
+import { TimeoutError } from "../future/errors.ts";
+import { checkTimeout, startTimer } from "../future/_timeout.ts";
+import type { MapOptions } from "./executor.ts";
+import { checkPositiveInteger } from "./_task.ts";
+
+/** Submits one batch of items and gives a future of their results. */
+export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
+
+/**
+ * Starts mapping `items` through `submitBatch` and returns the iterator of
+ * results. Bad options throw at once; so does a first submission that
+ * throws (an executor that is shut down).
+ */
+export function mapTasks<A, R>(
+  submitBatch: SubmitBatch<A, R>,
+  items: Iterable<A> | AsyncIterable<A>,
+  options: MapOptions = {},
+  batching = true,
+): AsyncIterableIterator<R> {
+  const { timeout, chunksize = 1, buffersize, signal } = options;
+  if (timeout !== undefined) checkTimeout(timeout, "map() timeout");
+  checkPositiveInteger(chunksize, "map() chunksize");
+  if (buffersize !== undefined) {
+    checkPositiveInteger(buffersize, "map() buffersize");
+  }
+  const iterator = openIterator(items);
+  return new MapIterator(
+    submitBatch,
+    iterator,
+    batching ? chunksize : 1,
+    buffersize ?? Infinity,
+    timeout === undefined ? Infinity : performance.now() + timeout,
+    timeout,
+    signal,
+  );
+}
+
+type AnyIterator<A> = Iterator<A> | AsyncIterator<A>;
+
+function openIterator<A>(
+  items: Iterable<A> | AsyncIterable<A>,
+): { iterator: AnyIterator<A>; isAsync: boolean } {
+  if (items != null) {
+    const asyncIt = (items as AsyncIterable<A>)[Symbol.asyncIterator];
+    if (typeof asyncIt === "function") {
+      return { iterator: asyncIt.call(items), isAsync: true };
+    }
+    const syncIt = (items as Iterable<A>)[Symbol.iterator];
+    if (typeof syncIt === "function") {
+      return { iterator: syncIt.call(items), isAsync: false };
+    }
+  }
+  throw new TypeError(
+    `map() needs an iterable or async iterable of items, got ${
+      items === null ? "null" : typeof items
+    }`,
+  );
+}
+
+class MapIterator<A, R> implements AsyncIterableIterator<R> {
+  #submit: SubmitBatch<A, R>;
+  #input: AnyIterator<A>;
+  #isAsync: boolean;
+  #chunksize: number;
+  #buffersize: number;
+  #deadline: number;
+  #timeout: number | undefined;
+  #signal: AbortSignal | undefined;
+  /** Submitted batches whose results are not yielded yet, in order. */
+  #pending: Future<R[]>[] = [];
+  /** Results of the batch being yielded. */
+  #ready: R[] = [];
+  #batch: A[] = [];
+  #inputDone = false;
+  #inputError: { error: unknown } | undefined = undefined;
+  #pulling = false;
+  #closed = false;
+  /** Wakes a `next()` waiting for the async input to produce a batch. */
+  #wake: (() => void) | undefined = undefined;
+  /** Serialises `next()` calls made without awaiting the previous one. */
+  #last: Promise<unknown> = Promise.resolve();
+  #onAbort = () => this.#close();
+
+  constructor(
+    submit: SubmitBatch<A, R>,
+    input: { iterator: AnyIterator<A>; isAsync: boolean },
+    chunksize: number,
+    buffersize: number,
+    deadline: number,
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+  ) {
+    this.#submit = submit;
+    this.#input = input.iterator;
+    this.#isAsync = input.isAsync;
+    this.#chunksize = chunksize;
+    this.#buffersize = buffersize;
+    this.#deadline = deadline;
+    this.#timeout = timeout;
+    this.#signal = signal;
+    if (signal?.aborted) {
+      this.#closed = true;
+      return;
+    }
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
+    // The first submission happens now, so that a shut-down executor
+    // throws from the call to map() itself, as in Python.
+    try {
+      this.#fill();
+    } catch (error) {
+      this.#close();
+      throw error;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<R> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<R>> {
+    const step = this.#last.then(() => this.#step());
+    this.#last = step.catch(() => {});
+    return step;
+  }
+
+  return(): Promise<IteratorResult<R>> {
+    const step = this.#last.then(() => {
+      this.#close();
+      return { done: true, value: undefined } as IteratorResult<R>;
+    });
+    this.#last = step.catch(() => {});
+    return step;
+  }
+
+  async #step(): Promise<IteratorResult<R>> {
+    while (true) {
+      if (this.#signal?.aborted) {
+        this.#close();
+        throw this.#signal.reason;
+      }
+      if (this.#ready.length > 0) {
+        return { done: false, value: this.#ready.shift() as R };
+      }
+      if (this.#closed) return { done: true, value: undefined };
+      const head = this.#pending[0];
+      if (head !== undefined) {
+        let results: R[];
+        try {
+          results = await this.#within(head.result());
+        } catch (error) {
+          this.#close();
+          throw error;
+        }
+        this.#pending.shift();
+        this.#ready = results;
+        this.#fill();
+        continue;
+      }
+      if (this.#inputError !== undefined) {
+        this.#close();
+        throw this.#inputError.error;
+      }
+      if (this.#inputDone) {
+        this.#close();
+        return { done: true, value: undefined };
+      }
+      // Only an async input can leave nothing submitted and not be done.
+      await this.#within(new Promise<void>((resolve) => this.#wake = resolve));
+    }
+  }
+
+  /** Races `promise` against the deadline and the signal. */
+  #within<T>(promise: Promise<T>): Promise<T> {
+    const signal = this.#signal;
+    if (this.#deadline === Infinity && signal === undefined) return promise;
+    return new Promise<T>((resolve, reject) => {
+      const left = this.#deadline - performance.now();
+      if (left <= 0) {
+        reject(this.#timeoutError());
+        return;
+      }
+      const onAbort = () => {
+        cleanup();
+        reject(signal!.reason);
+      };
+      const stop = this.#deadline === Infinity
+        ? () => {}
+        : startTimer(Math.ceil(left), () => {
+          cleanup();
+          reject(this.#timeoutError());
+        });
+      const cleanup = () => {
+        stop();
+        signal?.removeEventListener("abort", onAbort);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      promise.then((v) => {
+        cleanup();
+        resolve(v);
+      }, (e) => {
+        cleanup();
+        reject(e);
+      });
+    });
+  }
+
+  #timeoutError(): TimeoutError {
+    return new TimeoutError(
+      `map() results were not ready within ${this.#timeout} ms`,
+    );
+  }
+
+  /** Reads input and submits batches while the buffer has room. */
+  #fill(): void {
+    while (
+      !this.#closed && !this.#inputDone && !this.#pulling &&
+      this.#pending.length < this.#buffersize
+    ) {
+      if (this.#isAsync) {
+        this.#pulling = true;
+        let next: Promise<IteratorResult<A>>;
+        try {
+          next = Promise.resolve((this.#input as AsyncIterator<A>).next());
+        } catch (error) {
+          next = Promise.reject(error);
+        }
+        next.then((r) => {
+          this.#pulling = false;
+          if (this.#closed) return;
+          this.#take(r);
+          this.#fill();
+        }, (error) => {
+          this.#pulling = false;
+          this.#failInput(error);
+        }).finally(() => {
+          const wake = this.#wake;
+          this.#wake = undefined;
+          wake?.();
+        });
+        return;
+      }
+      let r: IteratorResult<A>;
+      try {
+        r = (this.#input as Iterator<A>).next();
+      } catch (error) {
+        this.#failInput(error);
+        return;
+      }
+      this.#take(r);
+    }
+  }
+
+  #take(r: IteratorResult<A>): void {
+    if (r.done) {
+      this.#inputDone = true;
+      this.#flush();
+      return;
+    }
+    this.#batch.push(r.value);
+    if (this.#batch.length >= this.#chunksize) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#batch.length === 0) return;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#pending.push(this.#submit(batch));
+  }
+
+  #failInput(error: unknown): void {
+    this.#inputDone = true;
+    this.#inputError = { error };
+    if (!this.#closed) this.#flush();
+  }
+
+  /** Stops reading input and cancels every batch that has not started. */
+  #close(): void {
+    if (this.#closed && this.#pending.length === 0) return;
+    this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    for (const future of this.#pending) future.cancel();
+    this.#pending = [];
+    this.#ready = [];
+    if (!this.#inputDone) {
+      this.#inputDone = true;
+      try {
+        const r = this.#input.return?.();
+        if (r instanceof Promise) r.catch(() => {});
+      } catch {
+        // The input's own cleanup failing must not hide the map's outcome.
+      }
+    }
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

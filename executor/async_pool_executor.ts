@@ -1,0 +1,341 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import { Future } from "../future/future.ts";
+import { InvalidStateError } from "../future/errors.ts";
+import type {
+  Executor,
+  ExecutorStats,
+  MapOptions,
+  ShutdownOptions,
+  TaskFunction,
+} from "./executor.ts";
+import { mapTasks } from "./_map.ts";
+import { checkPositiveInteger, checkTask, isModuleTask } from "./_task.ts";
+
+/** Options for {@linkcode AsyncPoolExecutor}. */
+export interface AsyncPoolExecutorOptions {
+  /** The most calls in progress at once (a positive integer). @default {16} */
+  maxWorkers?: number;
+  /** A name for the pool, shown when it is inspected. */
+  name?: string;
+}
+
+interface Job {
+  future: Future<unknown>;
+  fn: TaskFunction<unknown[], unknown>;
+  args: unknown[];
+}
+
+/**
+ * An executor on the current thread: runs async functions with at most
+ * `maxWorkers` calls in progress at once. It is the job Python gives
+ * `ThreadPoolExecutor`: bounding I/O-bound work. Closures are fine here,
+ * since nothing is copied; CPU-bound work wants a
+ * {@linkcode WorkerPoolExecutor}.
+ *
+ * @example Fetch-like work, three at a time
+ * ```ts
+ * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+ * import assert from "node:assert/strict";
+ *
+ * let inProgress = 0;
+ * let most = 0;
+ * async function load(id: number): Promise<string> {
+ *   most = Math.max(most, ++inProgress);
+ *   await new Promise((resolve) => setTimeout(resolve, 5));
+ *   inProgress--;
+ *   return `item ${id}`;
+ * }
+ *
+ * await using ex = new AsyncPoolExecutor({ maxWorkers: 3 });
+ * const futures = [1, 2, 3, 4, 5, 6].map((id) => ex.submit(load, id));
+ * assert.equal(await futures[5].result(), "item 6");
+ * assert.equal(most, 3);
+ * ```
+ */
+export class AsyncPoolExecutor implements Executor {
+  #maxWorkers: number;
+  #name: string;
+  #queue: Job[] = [];
+  #running = 0;
+  #completed = 0;
+  #failed = 0;
+  #shutdown = false;
+  #idle: (() => void)[] = [];
+
+  /**
+   * Creates the pool; nothing runs until work is submitted.
+   *
+   * @param options `maxWorkers` and `name`.
+   * @throws {RangeError} If `maxWorkers` is not a positive integer.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * assert.throws(() => new AsyncPoolExecutor({ maxWorkers: 0 }), RangeError);
+   * await using ex = new AsyncPoolExecutor({ maxWorkers: 4 });
+   * assert.equal(ex.maxWorkers, 4);
+   * ```
+   */
+  constructor(options: AsyncPoolExecutorOptions = {}) {
+    const { maxWorkers = 16, name = "AsyncPoolExecutor" } = options;
+    checkPositiveInteger(maxWorkers, "maxWorkers", true);
+    this.#maxWorkers = maxWorkers;
+    this.#name = String(name);
+  }
+
+  /**
+   * The most calls in progress at once.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new AsyncPoolExecutor();
+   * assert.equal(ex.maxWorkers, 16);
+   * ```
+   */
+  get maxWorkers(): number {
+    return this.#maxWorkers;
+  }
+
+  /**
+   * A snapshot of the pool: calls in progress (`workers` and `busy`),
+   * `queued`, `completed` and `failed` tasks.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+   * const fail = ex.submit(() => Promise.reject(new Error("no")));
+   * const ok = ex.submit(() => 1);
+   * assert.equal(ex.stats.queued, 1);
+   * await fail.exception();
+   * await ok.result();
+   * assert.deepEqual(ex.stats, {
+   *   workers: 0, busy: 0, queued: 0, completed: 2, failed: 1,
+   * });
+   * ```
+   */
+  get stats(): ExecutorStats {
+    return {
+      workers: this.#running,
+      busy: this.#running,
+      queued: this.#queue.length,
+      completed: this.#completed,
+      failed: this.#failed,
+    };
+  }
+
+  /**
+   * Schedules `fn(...args)`: it starts at once if fewer than `maxWorkers`
+   * calls are in progress, otherwise when one ends. A module task's module
+   * is imported first.
+   *
+   * @param fn The function or module task.
+   * @param args Its arguments.
+   * @returns The future of its result; a throw or a rejection fails it.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TypeError} If `fn` is not a function or a module task.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new AsyncPoolExecutor();
+   * const future = ex.submit(async (a: number, b: number) => a + b, 2, 3);
+   * assert.equal(await future.result(), 5);
+   * ```
+   */
+  submit<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    ...args: A
+  ): Future<Awaited<R>> {
+    if (this.#shutdown) {
+      throw new InvalidStateError(
+        `Cannot submit to ${this.#name} after shutdown`,
+      );
+    }
+    checkTask(fn);
+    const future = new Future<Awaited<R>>();
+    const job = {
+      future,
+      fn: fn as TaskFunction<unknown[], unknown>,
+      args,
+    } as Job;
+    if (this.#running < this.#maxWorkers) this.#start(job);
+    else this.#queue.push(job);
+    return future;
+  }
+
+  /**
+   * Calls `fn` on every item with at most `maxWorkers` calls at once and
+   * yields the results in input order; see {@linkcode MapOptions}.
+   *
+   * @param fn The function or module task, called with one item.
+   * @param items An iterable or async iterable, possibly endless when
+   * `buffersize` is given.
+   * @param options `timeout`, `buffersize`, `signal` (`chunksize` is checked
+   * and otherwise ignored).
+   * @returns An async iterator of the results.
+   * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TimeoutError} From the iterator, when `timeout` passes.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new AsyncPoolExecutor({ maxWorkers: 2 });
+   * const lengths = [];
+   * for await (const n of ex.map(async (s: string) => s.length, ["a", "bb"])) {
+   *   lengths.push(n);
+   * }
+   * assert.deepEqual(lengths, [1, 2]);
+   * ```
+   */
+  map<A, R>(
+    fn: TaskFunction<[A], R>,
+    items: Iterable<A> | AsyncIterable<A>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    checkTask(fn);
+    const task = fn as TaskFunction<[A], R>;
+    return mapTasks<A, Awaited<R>>(
+      (batch) => {
+        const future = this.submit(task, batch[0]);
+        const wrapped = new Future<Awaited<R>[]>();
+        // Cancelling the batch cancels the call if it has not started.
+        wrapped.addDoneCallback(() => {
+          if (wrapped.cancelled()) future.cancel();
+        });
+        future.addDoneCallback(() => {
+          if (wrapped.done()) return;
+          if (future.cancelled()) wrapped.cancel();
+          else if (future.exceptionNow() !== undefined) {
+            wrapped.setException(future.exceptionNow());
+          } else wrapped.setResult([future.resultNow()]);
+        });
+        return wrapped;
+      },
+      items,
+      options,
+      false,
+    );
+  }
+
+  /**
+   * Refuses new work; with `cancelFutures`, cancels what has not started;
+   * with `wait` (the default), resolves once every call has ended.
+   *
+   * @param options `wait` and `cancelFutures`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor, InvalidStateError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+   * const first = ex.submit(() => new Promise((r) => setTimeout(r, 5)));
+   * const second = ex.submit(() => 2);
+   * await ex.shutdown({ cancelFutures: true });
+   * assert.equal(first.done(), true);
+   * assert.equal(second.cancelled(), true);
+   * assert.throws(() => ex.submit(() => 3), InvalidStateError);
+   * ```
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    this.#shutdown = true;
+    if (cancelFutures) {
+      const queue = this.#queue;
+      this.#queue = [];
+      for (const job of queue) job.future.cancel();
+    }
+    if (!wait || (this.#running === 0 && this.#queue.length === 0)) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /**
+   * `shutdown({ wait: true })`, for `await using`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * let future;
+   * {
+   *   await using ex = new AsyncPoolExecutor();
+   *   future = ex.submit(() => new Promise((r) => setTimeout(() => r(1), 5)));
+   * }
+   * assert.equal(future.done(), true);
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  #start(job: Job): void {
+    const { future, fn, args } = job;
+    if (!future.setRunningOrNotifyCancel()) {
+      this.#next();
+      return;
+    }
+    this.#running++;
+    let promise: Promise<unknown>;
+    try {
+      promise = isModuleTask(fn)
+        ? import(fn.url).then((module) => {
+          const exported = module[fn.exportName];
+          if (typeof exported !== "function") {
+            throw new TypeError(
+              `Module ${fn.url} has no exported function "${fn.exportName}"`,
+            );
+          }
+          return exported(...args);
+        })
+        : Promise.resolve(fn(...args));
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    promise.then((value) => {
+      this.#running--;
+      this.#completed++;
+      future.setResult(value);
+      this.#next();
+    }, (error) => {
+      this.#running--;
+      this.#completed++;
+      this.#failed++;
+      future.setException(error);
+      this.#next();
+    });
+  }
+
+  #next(): void {
+    while (this.#running < this.#maxWorkers && this.#queue.length > 0) {
+      const job = this.#queue.shift()!;
+      if (job.future.cancelled()) continue;
+      this.#start(job);
+    }
+    if (this.#running === 0 && this.#queue.length === 0) {
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  /** Shows the name and the stats in `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `${this.#name} ${JSON.stringify(this.stats)}`;
+  }
+}

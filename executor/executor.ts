@@ -1,0 +1,139 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import type { Future } from "../future/future.ts";
+import type { ModuleTask } from "./module_task.ts";
+
+/**
+ * What an executor runs: a plain function, or a module export named by
+ * {@linkcode moduleTask}. Either may be sync or async.
+ *
+ * A worker pool ships a plain function by its source text, so it must be
+ * self-contained (no closure over outer variables; it may
+ * `await import(...)`); an {@linkcode AsyncPoolExecutor} calls it as it is.
+ *
+ * @typeParam A The argument tuple.
+ * @typeParam R What the function returns (a promise is awaited).
+ */
+export type TaskFunction<A extends unknown[], R> =
+  | ((...args: A) => R)
+  | ModuleTask<A, R>;
+
+/** Options for {@linkcode Executor.map}. */
+export interface MapOptions {
+  /**
+   * Milliseconds, counted from the call to `map`, within which every result
+   * must be ready; when they pass, the iterator throws a `TimeoutError` and
+   * the work that has not started is cancelled. None means no limit.
+   */
+  timeout?: number;
+  /**
+   * How many items go to a worker in one message (a positive integer).
+   * Large values cut the messaging cost of many small tasks. An
+   * {@linkcode AsyncPoolExecutor} checks it and otherwise ignores it, as
+   * Python's thread pool does. @default {1}
+   */
+  chunksize?: number;
+  /**
+   * The most chunks submitted but not yet yielded (a positive integer):
+   * `map` reads its input only that far ahead, so an endless iterable works.
+   * None means the whole input is read and submitted at once.
+   */
+  buffersize?: number;
+  /**
+   * Stops the map: the iterator throws `signal.reason`, the input is no
+   * longer read, and the work that has not started is cancelled.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options for {@linkcode Executor.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * Whether the returned promise waits until running work is done and the
+   * workers are gone. @default {true}
+   */
+  wait?: boolean;
+  /** Cancels the submitted work that has not started. @default {false} */
+  cancelFutures?: boolean;
+}
+
+/** Per-task options for `run`. */
+export interface RunOptions {
+  /**
+   * Stops the task: one that has not started never starts, one that runs
+   * on a worker has its worker terminated; the future is cancelled.
+   */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds, counted from the call, the task may take: then it is
+   * stopped as by `signal` and its future fails with a `TimeoutError`.
+   */
+  timeout?: number;
+  /**
+   * Objects whose ownership moves to the worker instead of being copied
+   * (an `ArrayBuffer` is left detached in the caller).
+   */
+  transfer?: Transferable[];
+}
+
+/** A snapshot of an executor's activity, from its `stats` getter. */
+export interface ExecutorStats {
+  /** Live workers (for an `AsyncPoolExecutor`: calls in progress). */
+  workers: number;
+  /** Tasks running now. */
+  busy: number;
+  /** Tasks submitted and not started yet. */
+  queued: number;
+  /** Tasks that ran to an outcome, failed ones included. */
+  completed: number;
+  /** Tasks that failed. */
+  failed: number;
+}
+
+/**
+ * The interface of Python's `concurrent.futures.Executor`: submit tasks,
+ * map a function over items, shut down. `await using` an executor is
+ * Python's `with` block: leaving the block waits for the work and frees the
+ * workers.
+ *
+ * @example Any executor through the interface
+ * ```ts
+ * import { AsyncPoolExecutor, type Executor } from "@concurrent/futures/executor";
+ * import assert from "node:assert/strict";
+ *
+ * async function squares(ex: Executor): Promise<number[]> {
+ *   const out: number[] = [];
+ *   for await (const n of ex.map((x: number) => x * x, [1, 2, 3])) out.push(n);
+ *   return out;
+ * }
+ * await using ex = new AsyncPoolExecutor();
+ * assert.deepEqual(await squares(ex), [1, 4, 9]);
+ * ```
+ */
+export interface Executor extends AsyncDisposable {
+  /**
+   * Schedules `fn(...args)` and returns a future of its result.
+   *
+   * @throws {InvalidStateError} After `shutdown`.
+   */
+  submit<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    ...args: A
+  ): Future<Awaited<R>>;
+  /**
+   * Calls `fn` on every item, eagerly, and yields the results in input
+   * order; the first error in that order is thrown.
+   *
+   * @throws {RangeError} For a bad `chunksize`, `buffersize` or `timeout`.
+   * @throws {InvalidStateError} After `shutdown`.
+   */
+  map<A, R>(
+    fn: TaskFunction<[A], R>,
+    items: Iterable<A> | AsyncIterable<A>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>>;
+  /**
+   * Refuses new work and frees the executor's resources once the submitted
+   * work is done. Calling it again is harmless.
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}
