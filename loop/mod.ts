@@ -4,4 +4,12 @@
  *
  * @module
  */
-export {};
+export * from "./types.ts";
+export * from "./handle.ts";
+export * from "./timer_handle.ts";
+export * from "./event_loop.ts";
+export * from "./task.ts";
+export * from "./get_running_loop.ts";
+export * from "./current_task.ts";
+export * from "./sleep.ts";
+export * from "./await_promise.ts";

@@ -1,0 +1,58 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// asyncio.ensure_future: a future of the loop for any awaitable.
+
+import { Future } from "../future/future.ts";
+import type { EventLoop } from "./event_loop.ts";
+import { Task } from "./task.ts";
+import type { Awaitable, Coroutine } from "./types.ts";
+
+/**
+ * Gives `aw` itself if it is a future of `loop` (tasks included), else a
+ * task of `loop` that waits on it: a coroutine is run, a foreign future or
+ * a promise is awaited as outside work.
+ */
+export function ensureFuture<T>(aw: Awaitable<T>, loop: EventLoop): Future<T> {
+  if (aw instanceof Future) {
+    if (loop._isOwn(aw)) return aw;
+    return new Task(delegate(aw), { loop });
+  }
+  if (isCoroutine(aw)) return new Task(aw as Coroutine<T>, { loop });
+  if (isPromiseLike(aw)) return new Task(awaitThen(aw), { loop });
+  throw new TypeError(
+    `Expected a coroutine, a future or a promise, got ${describe(aw)}`,
+  );
+}
+
+function* delegate<T>(future: Future<T>): Coroutine<T> {
+  return yield* future;
+}
+
+function* awaitThen<T>(promise: PromiseLike<T>): Coroutine<T> {
+  return (yield promise) as T;
+}
+
+/** Whether `value` is a generator object (or looks like one). */
+export function isCoroutine(value: unknown): value is Coroutine<unknown> {
+  return typeof value === "object" && value !== null &&
+    typeof (value as Coroutine<unknown>).next === "function" &&
+    typeof (value as Coroutine<unknown>).throw === "function";
+}
+
+/** Whether `value` has a `then` method. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function";
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return name ? `an object of class ${name}` : "an object";
+  }
+  if (typeof value === "function") return "a function";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
