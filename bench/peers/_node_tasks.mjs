@@ -1,0 +1,26 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// Worker module for piscina and tinypool: both call a named export with one
+// argument.
+import { countPrimes } from "./_cpu_job.mjs";
+
+/**
+ * The trivial task: returns its argument.
+ *
+ * @param {unknown} x anything
+ * @returns {unknown} x
+ */
+export function identity(x) {
+  return x;
+}
+
+/**
+ * The CPU-bound task on one range.
+ *
+ * @param {[number, number]} range [lo, hi)
+ * @returns {number} primes in the range
+ */
+export function primes([lo, hi]) {
+  return countPrimes(lo, hi);
+}
+
+export default identity;

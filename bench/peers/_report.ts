@@ -1,0 +1,220 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The results as text (stdout) and as Markdown (RESULTS.md).
+import { type Comparison, COMPARISONS, type Metric } from "./_workloads.ts";
+import {
+  find,
+  median,
+  medianMiB,
+  medianMs,
+  missingReason,
+  ratio,
+  type Results,
+  type Row,
+  speedup,
+} from "./_results.ts";
+
+type Table = { head: string[]; right: boolean[]; body: string[][] };
+
+const num = (x: number, digits = 1): string =>
+  x.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+
+/** A duration, in ms below 10 s. */
+export function formatMs(ms: number): string {
+  return ms >= 10_000 ? `${num(ms / 1000, 2)} s` : `${num(ms)} ms`;
+}
+
+function extraHead(workload: string): string {
+  return {
+    trivial: "tasks/s",
+    cpu: "speed-up",
+    startup: "",
+    switches: "switches/s",
+    sleepers: "peak RSS",
+  }[workload] ?? "";
+}
+
+function extra(results: Results, row: Row): string {
+  const ms = medianMs(row);
+  if (ms === undefined) return "";
+  const s = results.meta.sizes;
+  switch (row.workload.id) {
+    case "trivial":
+      return num(s.tasks / (ms / 1000), 0);
+    case "cpu": {
+      const x = speedup(results, row.contestant.id);
+      return x === undefined ? "" : `${num(x, 2)}x`;
+    }
+    case "switches":
+      return num((s.coroutines * s.yields) / (ms / 1000), 0);
+    case "sleepers":
+      return `${num(medianMiB(row) ?? 0)} MiB`;
+  }
+  return "";
+}
+
+function figuresTable(results: Results, workload: string): Table {
+  const rows = results.rows.filter((r) => r.workload.id === workload);
+  const body = rows.map((row) => {
+    const label = row.contestant.label;
+    if (row.skip) return [label, "-", "-", "-", "0", `skipped: ${row.skip}`];
+    if (!row.samples.length) {
+      return [label, "-", "-", "-", "0", `failed: ${row.error ?? "no result"}`];
+    }
+    const ms = row.samples.map((s) => s.ms);
+    const failed = row.error ? " (some failed)" : "";
+    return [
+      label,
+      formatMs(median(ms)),
+      formatMs(Math.min(...ms)),
+      formatMs(Math.max(...ms)),
+      `${row.samples.length}${failed}`,
+      extra(results, row),
+    ];
+  });
+  return {
+    head: ["contestant", "median", "min", "max", "runs", extraHead(workload)],
+    right: [false, true, true, true, true, false],
+    body,
+  };
+}
+
+const METRIC: Record<Metric, string> = {
+  time: "time",
+  speedup: "speed-up",
+  memory: "peak memory",
+  overhead: "time beyond the longest sleep",
+};
+
+function label(results: Results, workload: string, id: string): string {
+  return find(results, workload, id)?.contestant.label ?? id;
+}
+
+/** One line per comparison: figure, ratio, target, met or missed. */
+function ratiosTable(results: Results): Table {
+  const body = COMPARISONS.map((c: Comparison) => {
+    const r = ratio(results, c);
+    const self = c.metric === "speedup" && c.ours === c.peer;
+    const what = `${c.workload}: ${label(results, c.workload, c.ours)}`;
+    const peer = self
+      ? "(serial, same runtime)"
+      : label(results, c.workload, c.peer);
+    const target = c.target === undefined ? "" : `>= ${c.target}x`;
+    const status = r === undefined
+      ? missingReason(results, c)
+      : c.target === undefined
+      ? ""
+      : r >= c.target
+      ? "met"
+      : "MISSED";
+    return [
+      what,
+      METRIC[c.metric],
+      peer,
+      r === undefined ? "-" : `${num(r, 2)}x`,
+      target,
+      status,
+    ];
+  });
+  return {
+    head: ["this module", "figure", "vs", "ratio", "target", "status"],
+    right: [false, false, false, true, true, false],
+    body,
+  };
+}
+
+function text(t: Table): string {
+  const widths = t.head.map((h, i) =>
+    Math.max(h.length, ...t.body.map((r) => r[i].length))
+  );
+  const line = (cells: string[]) =>
+    "  " +
+    cells.map((cell, i) =>
+      t.right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])
+    ).join("  ").trimEnd();
+  return [line(t.head), ...t.body.map(line)].join("\n");
+}
+
+function markdown(t: Table): string {
+  const esc = (s: string) => s.replaceAll("|", "\\|");
+  const row = (cells: string[]) => `| ${cells.map(esc).join(" | ")} |`;
+  return [
+    row(t.head),
+    `| ${t.right.map((r) => (r ? "---:" : "---")).join(" | ")} |`,
+    ...t.body.map(row),
+  ].join("\n");
+}
+
+function titles(results: Results): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const row of results.rows) out.set(row.workload.id, row.workload.title);
+  return out;
+}
+
+function loads(xs: number[]): string {
+  return xs.map((x) => num(x, 2)).join(", ");
+}
+
+/** The report printed on stdout. */
+export function renderText(results: Results): string {
+  const { meta } = results;
+  const parts = [
+    `Peer benchmarks: ${meta.cpus} CPUs (${meta.cpuModel}), ${meta.os}, ${meta.date}`,
+    `load average before ${loads(meta.loadBefore)}, after ${
+      loads(meta.loadAfter)
+    }; ` +
+    `${meta.reps} interleaved runs per figure, medians${
+      meta.quick ? " (--quick sizes)" : ""
+    }`,
+    Object.entries(meta.versions).map(([k, v]) => `${k} ${v}`).join(", "),
+  ];
+  for (const [id, title] of titles(results)) {
+    parts.push("", title, text(figuresTable(results, id)));
+  }
+  parts.push(
+    "",
+    "Ratios (> 1 favours this module: peer time / our time, our speed-up / peer speed-up)",
+    text(ratiosTable(results)),
+  );
+  return parts.join("\n");
+}
+
+/** RESULTS.md. */
+export function renderMarkdown(results: Results): string {
+  const { meta } = results;
+  const parts = [
+    "# Peer benchmarks",
+    "",
+    "Generated by `deno task bench:peers` (bench/peers/main.ts); do not edit by hand.",
+    "",
+    `- Date: ${meta.date}`,
+    `- Machine: ${meta.cpus} CPUs (${meta.cpuModel}), ${meta.os}`,
+    `- Load average (1, 5, 15 min) before: ${loads(meta.loadBefore)}; after: ${
+      loads(meta.loadAfter)
+    }`,
+    `- Versions: ${
+      Object.entries(meta.versions).map(([k, v]) => `${k} ${v}`).join(", ")
+    }`,
+    `- Method: each figure is the median of ${meta.reps} runs, interleaved (A B C A B C ...), each run a fresh process that times only the workload${
+      meta.quick ? "; `--quick` sizes" : ""
+    }. Total ${num(meta.seconds, 0)} s.`,
+    `- Command: \`${meta.command}\``,
+    "",
+    "![Bar chart of the results](results.svg)",
+  ];
+  for (const [id, title] of titles(results)) {
+    parts.push("", `## ${title}`, "", markdown(figuresTable(results, id)));
+  }
+  parts.push(
+    "",
+    "## Ratios against the targets",
+    "",
+    "A ratio above 1 favours this module: the peer's time (or memory) divided by ours, or our speed-up divided by the peer's. A speed-up is the serial time in the same runtime divided by the pool's time.",
+    "",
+    markdown(ratiosTable(results)),
+    "",
+  );
+  return parts.join("\n");
+}

@@ -1,0 +1,374 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// What main.ts runs: the workloads, their contestants (each a subprocess
+// command line) and the comparisons (with the issue's targets) drawn from them.
+
+/** Which runtime a contestant needs; a missing one skips the contestant. */
+export type Runtime = "deno" | "node" | "npm" | "python";
+
+/** Who a contestant is, for colour and labelling. */
+export type Kind = "ours" | "peer" | "limit";
+
+/** One program run per repetition of a workload. */
+export interface Contestant {
+  id: string;
+  label: string;
+  kind: Kind;
+  runtime: Runtime;
+  /** Script (relative to bench/peers/) and its arguments. */
+  argv: string[];
+}
+
+/** A group of contestants run interleaved: A B C A B C ... */
+export interface Workload {
+  id: string;
+  title: string;
+  contestants: Contestant[];
+  /** Runs an untimed round first (start-up and disk caches). */
+  warmUp: boolean;
+}
+
+/** The sizes of one run; `quick` shrinks them for smoke tests. */
+export interface Sizes {
+  tasks: number;
+  workers: number;
+  chunksize: number;
+  primesBelow: number;
+  chunks: number;
+  coroutines: number;
+  yields: number;
+  sleepers: number;
+  maxSleepMs: number;
+}
+
+/** The sizes the issue asks for. */
+export const FULL: Sizes = {
+  tasks: 20_000,
+  workers: 2,
+  chunksize: 100,
+  primesBelow: 2_000_000,
+  chunks: 16,
+  coroutines: 100_000,
+  yields: 10,
+  sleepers: 100_000,
+  maxSleepMs: 1000,
+};
+
+/** Sizes for `--quick`. */
+export const QUICK: Sizes = {
+  tasks: 2_000,
+  workers: 2,
+  chunksize: 100,
+  primesBelow: 200_000,
+  chunks: 16,
+  coroutines: 10_000,
+  yields: 10,
+  sleepers: 10_000,
+  maxSleepMs: 100,
+};
+
+const deno = (who: string, workload: string, ...args: number[]): string[] => [
+  "deno_side.ts",
+  who,
+  workload,
+  ...args.map(String),
+];
+const node = (who: string, workload: string, ...args: number[]): string[] => [
+  "node_side.mjs",
+  who,
+  workload,
+  ...args.map(String),
+];
+const python = (workload: string, ...args: number[]): string[] => [
+  "python_side.py",
+  workload,
+  ...args.map(String),
+];
+
+/** Every workload, in the order they run. */
+export function workloads(s: Sizes): Workload[] {
+  const { tasks: n, workers: w } = s;
+  const fmt = (x: number) => x.toLocaleString("en-US");
+  return [
+    {
+      id: "trivial",
+      title: `Pool, trivial tasks: ${
+        fmt(n)
+      } tasks returning their argument, ${w} workers`,
+      warmUp: true,
+      contestants: [
+        c(
+          "ours-submit",
+          "this module: submit",
+          "ours",
+          "deno",
+          deno("ours", "submit", n, w),
+        ),
+        c(
+          "ours-map",
+          `this module: map (chunksize ${s.chunksize})`,
+          "ours",
+          "deno",
+          deno("ours", "map", n, w, s.chunksize),
+        ),
+        c(
+          "py-submit",
+          "Python ProcessPoolExecutor.submit",
+          "peer",
+          "python",
+          python("submit", n, w),
+        ),
+        c(
+          "py-map",
+          `Python ProcessPoolExecutor.map (chunksize=${s.chunksize})`,
+          "peer",
+          "python",
+          python("map", n, w, s.chunksize),
+        ),
+        c(
+          "piscina",
+          "piscina",
+          "peer",
+          "npm",
+          node("piscina", "trivial", n, w),
+        ),
+        c(
+          "tinypool",
+          "tinypool",
+          "peer",
+          "npm",
+          node("tinypool", "trivial", n, w),
+        ),
+        c(
+          "bare-2",
+          "bare Deno Worker, 2 in flight per worker",
+          "limit",
+          "deno",
+          deno("bare", "trivial", n, w, 2),
+        ),
+        c(
+          "bare-all",
+          `bare Deno Worker, all ${fmt(n)} in flight`,
+          "limit",
+          "deno",
+          deno("bare", "trivial", n, w, n),
+        ),
+      ],
+    },
+    {
+      id: "cpu",
+      title: `Pool, CPU-bound: primes below ${
+        fmt(s.primesBelow)
+      } in ${s.chunks} chunks, ${w} workers vs serial`,
+      warmUp: false,
+      contestants: [
+        c(
+          "ours",
+          "this module: submit",
+          "ours",
+          "deno",
+          deno("ours", "cpu", s.primesBelow, s.chunks, w),
+        ),
+        c(
+          "serial-deno",
+          "serial, Deno main thread",
+          "limit",
+          "deno",
+          deno("serial", "cpu", s.primesBelow, s.chunks),
+        ),
+        c(
+          "py",
+          "Python ProcessPoolExecutor.submit",
+          "peer",
+          "python",
+          python("cpu", s.primesBelow, s.chunks, w),
+        ),
+        c(
+          "serial-py",
+          "serial, Python",
+          "limit",
+          "python",
+          python("serial", s.primesBelow, s.chunks),
+        ),
+        c(
+          "piscina",
+          "piscina",
+          "peer",
+          "npm",
+          node("piscina", "cpu", s.primesBelow, s.chunks, w),
+        ),
+        c(
+          "tinypool",
+          "tinypool",
+          "peer",
+          "npm",
+          node("tinypool", "cpu", s.primesBelow, s.chunks, w),
+        ),
+        c(
+          "serial-node",
+          "serial, Node main thread",
+          "limit",
+          "node",
+          node("serial", "cpu", s.primesBelow, s.chunks),
+        ),
+      ],
+    },
+    {
+      id: "startup",
+      title: `Pool start-up: creating a ${w}-worker pool to its first result`,
+      warmUp: true,
+      contestants: [
+        c("ours", "this module", "ours", "deno", deno("ours", "startup", w)),
+        c(
+          "py",
+          "Python ProcessPoolExecutor (fork)",
+          "peer",
+          "python",
+          python("startup", w),
+        ),
+        c("piscina", "piscina", "peer", "npm", node("piscina", "startup", w)),
+        c(
+          "tinypool",
+          "tinypool",
+          "peer",
+          "npm",
+          node("tinypool", "startup", w),
+        ),
+        c(
+          "bare",
+          "bare Deno Workers",
+          "limit",
+          "deno",
+          deno("bare", "startup", w),
+        ),
+      ],
+    },
+    {
+      id: "switches",
+      title: `Coroutines, switches: ${
+        fmt(s.coroutines)
+      } tasks each yielding to the loop ${s.yields} times`,
+      warmUp: false,
+      contestants: [
+        c(
+          "ours",
+          "this module: yield* sleep(0)",
+          "ours",
+          "deno",
+          deno("ours", "switches", s.coroutines, s.yields),
+        ),
+        c(
+          "py",
+          "Python asyncio: await asyncio.sleep(0)",
+          "peer",
+          "python",
+          python("switches", s.coroutines, s.yields),
+        ),
+        c(
+          "effection",
+          "Effection: yield* sleep(0)",
+          "peer",
+          "npm",
+          node("effection", "switches", s.coroutines, s.yields),
+        ),
+        c(
+          "await",
+          "plain async/await: await null (Deno)",
+          "limit",
+          "deno",
+          deno("await", "switches", s.coroutines, s.yields),
+        ),
+      ],
+    },
+    {
+      id: "sleepers",
+      title: `Coroutines, sleepers: ${
+        fmt(s.sleepers)
+      } concurrent tasks sleeping 0-${s.maxSleepMs} ms`,
+      warmUp: false,
+      contestants: [
+        c(
+          "ours",
+          "this module: yield* sleep(ms)",
+          "ours",
+          "deno",
+          deno("ours", "sleepers", s.sleepers, s.maxSleepMs),
+        ),
+        c(
+          "py",
+          "Python asyncio: await asyncio.sleep(s)",
+          "peer",
+          "python",
+          python("sleepers", s.sleepers, s.maxSleepMs),
+        ),
+      ],
+    },
+  ];
+}
+
+function c(
+  id: string,
+  label: string,
+  kind: Kind,
+  runtime: Runtime,
+  argv: string[],
+): Contestant {
+  return { id, label, kind, runtime, argv };
+}
+
+/** How a comparison reads its two figures. */
+export type Metric = "time" | "speedup" | "memory" | "overhead";
+
+/** "This module's figure vs a peer's", as a ratio where > 1 favours this module. */
+export interface Comparison {
+  workload: string;
+  metric: Metric;
+  ours: string;
+  peer: string;
+  /** The issue's target for the ratio, if it sets one. */
+  target?: number;
+}
+
+const cmp = (
+  workload: string,
+  metric: Metric,
+  ours: string,
+  peer: string,
+  target?: number,
+): Comparison => ({ workload, metric, ours, peer, target });
+
+/** Every ratio reported, with the issue's targets. */
+export const COMPARISONS: Comparison[] = [
+  cmp("trivial", "time", "ours-submit", "py-submit", 6),
+  cmp("trivial", "time", "ours-submit", "piscina", 2),
+  cmp("trivial", "time", "ours-submit", "tinypool"),
+  cmp("trivial", "time", "ours-submit", "bare-2"),
+  cmp("trivial", "time", "ours-submit", "bare-all"),
+  cmp("trivial", "time", "ours-map", "py-map", 2),
+  cmp("trivial", "time", "ours-map", "piscina"),
+  cmp("trivial", "time", "ours-map", "tinypool"),
+  cmp("trivial", "time", "ours-map", "bare-all"),
+  // A speed-up comparison of a row with itself is its absolute speed-up.
+  cmp("cpu", "speedup", "ours", "ours", 1.8),
+  cmp("cpu", "speedup", "ours", "piscina", 1),
+  cmp("cpu", "speedup", "ours", "tinypool"),
+  cmp("cpu", "speedup", "ours", "py"),
+  cmp("cpu", "time", "ours", "piscina"),
+  cmp("startup", "time", "ours", "py"),
+  cmp("startup", "time", "ours", "piscina"),
+  cmp("startup", "time", "ours", "tinypool"),
+  cmp("startup", "time", "ours", "bare"),
+  cmp("switches", "time", "ours", "py", 9),
+  cmp("switches", "time", "ours", "effection", 50),
+  cmp("switches", "time", "ours", "await"),
+  cmp("sleepers", "time", "ours", "py", 2),
+  cmp("sleepers", "memory", "ours", "py", 2),
+  cmp("sleepers", "overhead", "ours", "py"),
+];
+
+/** The serial row each pool's speed-up is measured against (same runtime). */
+export const SERIAL_OF: Record<string, string> = {
+  ours: "serial-deno",
+  py: "serial-py",
+  piscina: "serial-node",
+  tinypool: "serial-node",
+};

@@ -1,0 +1,290 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// `deno task bench:peers`: this module side by side with Python
+// (ProcessPoolExecutor, asyncio), piscina, tinypool and Effection, plus the
+// raw limits (bare Deno Workers, plain async/await).
+//
+//   deno run -A bench/peers/main.ts [--quick] [--reps N] [--only a,b] [--out DIR]
+//
+// Every figure comes from a fresh subprocess (deno_side.ts, node_side.mjs,
+// python_side.py) that times only its workload and prints one line of JSON.
+// The contestants of a workload run interleaved, A B C A B C ..., and the
+// medians are reported. A peer whose runtime is missing is skipped with the
+// reason. Writes RESULTS.md and results.svg next to this file (not with
+// --quick, unless --out is given).
+import { FULL, QUICK, type Runtime, workloads } from "./_workloads.ts";
+import type { Meta, Results, Row, Sample } from "./_results.ts";
+import { renderMarkdown, renderText } from "./_report.ts";
+import { renderSvg } from "./_svg.ts";
+
+const HERE = new URL(".", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
+const RUN_TIMEOUT_MS = 300_000;
+
+interface Options {
+  quick: boolean;
+  reps: number;
+  only?: string[];
+  out?: URL;
+}
+
+function parseArgs(args: string[]): Options {
+  const opts: Options = { quick: false, reps: 0 };
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    const value = () => inline ?? args[++i];
+    if (flag === "--quick") opts.quick = true;
+    else if (flag === "--reps") opts.reps = Number(value());
+    else if (flag === "--only") opts.only = value().split(",");
+    else if (flag === "--out") out = value();
+    else throw new TypeError(`unknown argument ${args[i]}`);
+  }
+  if (!opts.reps) opts.reps = opts.quick ? 2 : 5;
+  if (!Number.isInteger(opts.reps) || opts.reps < 1) {
+    throw new RangeError("--reps needs a positive integer");
+  }
+  if (out !== undefined) {
+    opts.out = new URL(
+      out.endsWith("/") ? out : `${out}/`,
+      `file://${Deno.cwd()}/`,
+    );
+  } else if (!opts.quick) opts.out = HERE;
+  return opts;
+}
+
+async function exec(
+  program: string,
+  args: string[],
+  cwd: URL = ROOT,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  try {
+    const out = await new Deno.Command(program, {
+      args,
+      cwd,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
+    }).output();
+    const dec = new TextDecoder();
+    return {
+      ok: out.success,
+      stdout: dec.decode(out.stdout),
+      stderr: dec.decode(out.stderr),
+    };
+  } catch (error) {
+    return { ok: false, stdout: "", stderr: String(error) };
+  }
+}
+
+function lastLine(s: string): string {
+  return s.trim().split("\n").filter(Boolean).at(-1) ?? "";
+}
+
+const log = (s: string) => console.error(s);
+
+/** Finds each runtime, installs the npm peers; a missing one gets a reason. */
+async function probe(): Promise<{
+  missing: Partial<Record<Runtime, string>>;
+  versions: Record<string, string>;
+}> {
+  const missing: Partial<Record<Runtime, string>> = {};
+  const versions: Record<string, string> = {};
+  const deno = await exec(Deno.execPath(), [
+    "run",
+    "-A",
+    "bench/peers/deno_side.ts",
+    "deno",
+    "versions",
+  ]);
+  if (deno.ok) {
+    const v = JSON.parse(lastLine(deno.stdout));
+    versions.deno = v.deno;
+    versions.v8 = v.v8;
+  }
+  const mod = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  versions["@concurrent/futures"] = mod.version;
+
+  const py = await exec("python3", ["bench/peers/python_side.py", "versions"]);
+  if (py.ok) versions.python = JSON.parse(lastLine(py.stdout)).python;
+  else {missing.python = `python3 not usable: ${
+      lastLine(py.stderr) || "not found"
+    }`;}
+
+  const node = await exec("node", ["--version"]);
+  const major = Number(/^v(\d+)/.exec(node.stdout)?.[1]);
+  if (!node.ok) missing.node = "node not found";
+  else if (major < 20) {
+    missing.node =
+      `node ${node.stdout.trim()} < 20 (piscina 5 and tinypool 2 need 20+)`;
+  }
+  if (missing.node) {
+    missing.npm = missing.node;
+    return { missing, versions };
+  }
+  const modules = new URL("node_modules/", HERE);
+  const installed = async () => {
+    for (const name of ["piscina", "tinypool", "effection"]) {
+      try {
+        await Deno.stat(new URL(`${name}/package.json`, modules));
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!(await installed())) {
+    log("installing the npm peers: npm ci --prefix bench/peers");
+    const npm = await exec("npm", [
+      "ci",
+      "--prefix",
+      "bench/peers",
+      "--ignore-scripts",
+      "--no-audit",
+      "--no-fund",
+    ]);
+    if (!npm.ok || !(await installed())) {
+      missing.npm = `npm ci failed: ${lastLine(npm.stderr) || "not found"}`;
+    }
+  }
+  const nv = await exec("node", ["bench/peers/node_side.mjs", "-", "versions"]);
+  if (nv.ok) {
+    const v = JSON.parse(lastLine(nv.stdout));
+    versions.node = v.node;
+    if (!missing.npm) {
+      Object.assign(versions, {
+        piscina: v.piscina,
+        tinypool: v.tinypool,
+        effection: v.effection,
+      });
+    }
+  } else if (!missing.npm) {
+    missing.npm = `peers not loadable: ${lastLine(nv.stderr)}`;
+  }
+  return { missing, versions };
+}
+
+function command(runtime: Runtime, argv: string[]): [string, string[]] {
+  const script = `bench/peers/${argv[0]}`;
+  switch (runtime) {
+    case "deno":
+      return [Deno.execPath(), ["run", "-A", script, ...argv.slice(1)]];
+    case "python":
+      return ["python3", [script, ...argv.slice(1)]];
+    default:
+      return ["node", [script, ...argv.slice(1)]];
+  }
+}
+
+async function runOnce(row: Row): Promise<Sample | undefined> {
+  const [program, args] = command(row.contestant.runtime, row.contestant.argv);
+  const out = await exec(program, args);
+  let parsed: Record<string, unknown> | undefined;
+  try {
+    parsed = JSON.parse(lastLine(out.stdout));
+  } catch {
+    // reported below
+  }
+  if (!out.ok || !parsed) {
+    row.error = lastLine(out.stderr) || `exit without a result`;
+    return undefined;
+  }
+  if (typeof parsed.skip === "string") {
+    row.skip = parsed.skip;
+    return undefined;
+  }
+  return parsed as unknown as Sample;
+}
+
+function loadavg(): number[] {
+  try {
+    return Deno.loadavg();
+  } catch {
+    return [];
+  }
+}
+
+async function cpuModel(): Promise<string> {
+  try {
+    const info = await Deno.readTextFile("/proc/cpuinfo");
+    return /model name\s*:\s*(.*)/.exec(info)?.[1].trim() ?? "unknown CPU";
+  } catch {
+    return "unknown CPU";
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const opts = parseArgs(args);
+  const started = performance.now();
+  const loadBefore = loadavg();
+  const { missing, versions } = await probe();
+  const sizes = opts.quick ? QUICK : FULL;
+  const rows: Row[] = [];
+  for (const workload of workloads(sizes)) {
+    if (opts.only && !opts.only.includes(workload.id)) continue;
+    const mine = workload.contestants.map((contestant): Row => ({
+      workload,
+      contestant,
+      samples: [],
+      skip: missing[contestant.runtime] ??
+        (contestant.runtime === "npm" ? missing.node : undefined),
+    }));
+    rows.push(...mine);
+    const first = workload.warmUp ? 0 : 1;
+    for (let rep = first; rep <= opts.reps; rep++) {
+      for (const row of mine) {
+        if (row.skip) continue;
+        const sample = await runOnce(row);
+        const tag = rep === 0 ? "warm-up" : `${rep}/${opts.reps}`;
+        const what = sample
+          ? `${sample.ms.toFixed(1)} ms`
+          : row.skip
+          ? `skipped: ${row.skip}`
+          : `failed: ${row.error}`;
+        log(`[${workload.id} ${tag}] ${row.contestant.label}: ${what}`);
+        if (sample && rep > 0) row.samples.push(sample);
+      }
+    }
+    // Every contestant computes the same answer; a different one is a bug.
+    const checks = mine.filter((r) => r.samples.length);
+    const expected = JSON.stringify(checks[0]?.samples[0].check);
+    for (const row of checks) {
+      if (row.samples.some((s) => JSON.stringify(s.check) !== expected)) {
+        row.error = `wrong result ${
+          JSON.stringify(row.samples[0].check)
+        }, expected ${expected}`;
+        row.samples = [];
+      }
+    }
+  }
+  const meta: Meta = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    cpus: navigator.hardwareConcurrency,
+    cpuModel: await cpuModel(),
+    os: `${Deno.build.os} ${Deno.build.arch}`,
+    loadBefore,
+    loadAfter: loadavg(),
+    versions,
+    sizes,
+    reps: opts.reps,
+    quick: opts.quick,
+    seconds: (performance.now() - started) / 1000,
+    command: ["deno task bench:peers", ...args].join(" "),
+  };
+  const results: Results = { meta, rows };
+  console.log(renderText(results));
+  if (opts.out) {
+    await Deno.mkdir(opts.out, { recursive: true });
+    await Deno.writeTextFile(
+      new URL("RESULTS.md", opts.out),
+      renderMarkdown(results),
+    );
+    await Deno.writeTextFile(
+      new URL("results.svg", opts.out),
+      renderSvg(results),
+    );
+    log(`wrote ${new URL("RESULTS.md", opts.out).pathname} and results.svg`);
+  }
+}
+
+if (import.meta.main) await main(Deno.args);
