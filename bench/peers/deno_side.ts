@@ -27,11 +27,17 @@ interface PoolLike {
 
 type Coroutine<T> = Generator<unknown, T, unknown>;
 
+/** What the benchmark needs of a loop Task: `yield*` it. */
+type TaskLike<T> = Iterable<unknown, T, unknown>;
+
 /** What the benchmark needs of loop/ (see DESIGN.md). */
 interface LoopModule {
-  run<T>(coro: Coroutine<T>): Promise<T>;
+  EventLoop: new () => {
+    createTask<T>(coro: Coroutine<T>): TaskLike<T>;
+    runUntilComplete<T>(coro: Coroutine<T>): Promise<T>;
+    close(): void;
+  };
   sleep(ms: number): Coroutine<void>;
-  gather(aws: Iterable<Coroutine<unknown>>): Coroutine<unknown[]>;
 }
 
 interface Outcome {
@@ -63,7 +69,7 @@ async function executorClass(): Promise<
 
 async function loopModule(): Promise<LoopModule> {
   const mod = await load("../../loop/mod.ts");
-  for (const name of ["run", "sleep", "gather"]) {
+  for (const name of ["EventLoop", "sleep"]) {
     if (typeof mod[name] !== "function") {
       throw new Skip(`not implemented yet (loop/ ${name})`);
     }
@@ -197,7 +203,7 @@ const contestants: Record<string, Record<string, Workload>> = {
     },
 
     async switches(n = "100000", yields = "10") {
-      const { run, sleep, gather } = await loopModule();
+      const { EventLoop, sleep } = await loopModule();
       const rounds = Number(yields);
       let done = 0;
       function* worker(): Coroutine<void> {
@@ -205,16 +211,21 @@ const contestants: Record<string, Record<string, Workload>> = {
         done++;
       }
       const t0 = performance.now();
-      await run((function* () {
-        const coros = [];
-        for (let i = 0; i < Number(n); i++) coros.push(worker());
-        yield* gather(coros);
+      // asyncio.run(main()): a new loop, create every task, await each.
+      const loop = new EventLoop();
+      await loop.runUntilComplete((function* () {
+        const tasks = [];
+        for (let i = 0; i < Number(n); i++) {
+          tasks.push(loop.createTask(worker()));
+        }
+        for (const task of tasks) yield* task;
       })());
+      loop.close();
       return { ms: performance.now() - t0, check: done };
     },
 
     async sleepers(n = "100000", maxMs = "1000") {
-      const { run, sleep, gather } = await loopModule();
+      const { EventLoop, sleep } = await loopModule();
       const schedule = sleepSchedule(Number(n), Number(maxMs));
       let done = 0;
       function* sleeper(ms: number): Coroutine<void> {
@@ -222,9 +233,12 @@ const contestants: Record<string, Record<string, Workload>> = {
         done++;
       }
       const t0 = performance.now();
-      await run((function* () {
-        yield* gather(schedule.map(sleeper));
+      const loop = new EventLoop();
+      await loop.runUntilComplete((function* () {
+        const tasks = schedule.map((ms) => loop.createTask(sleeper(ms)));
+        for (const task of tasks) yield* task;
       })());
+      loop.close();
       return {
         ms: performance.now() - t0,
         check: done,

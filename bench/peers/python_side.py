@@ -130,7 +130,10 @@ def switches(n="100000", yields="10"):
         done += 1
 
     async def main():
-        await asyncio.gather(*[worker() for _ in range(n)])
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(worker()) for _ in range(n)]
+        for task in tasks:
+            await task
 
     t0 = time.perf_counter()
     asyncio.run(main())
@@ -147,7 +150,10 @@ def sleepers(n="100000", max_ms="1000"):
         done += 1
 
     async def main():
-        await asyncio.gather(*[sleeper(ms) for ms in schedule])
+        loop = asyncio.get_running_loop()
+        tasks = [loop.create_task(sleeper(ms)) for ms in schedule]
+        for task in tasks:
+            await task
 
     t0 = time.perf_counter()
     asyncio.run(main())
