@@ -21,3 +21,5 @@
 export * from "./executor.ts";
 export * from "./module_task.ts";
 export * from "./async_pool_executor.ts";
+export * from "./worker_pool_executor.ts";
+export * from "./process_pool_executor.ts";

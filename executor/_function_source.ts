@@ -1,0 +1,53 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// Plain-function tasks travel by source text. Each function gets an id
+// once, so a worker receives its source once and then only the id.
+
+/** A function's source and the id that names it in messages. */
+export interface FunctionSource {
+  id: number;
+  code: string;
+}
+
+const sources = new WeakMap<object, FunctionSource>();
+let nextId = 1;
+
+const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
+// A function expression, an async one, or an arrow function.
+const REVIVABLE =
+  /^(?:async\s+)?function\b|^(?:async\s*)?\(|^(?:async\s+)?[\p{L}_$][\p{L}\p{N}_$]*\s*=>/u;
+
+/**
+ * The source of a function, checked to be something a worker can revive.
+ *
+ * @throws {TypeError} For native and bound functions, classes, and
+ * methods written in shorthand (`name() {}`), whose source is not an
+ * expression.
+ */
+export function functionSource(
+  fn: (...args: never[]) => unknown,
+): FunctionSource {
+  let source = sources.get(fn);
+  if (source !== undefined) return source;
+  const code = Function.prototype.toString.call(fn);
+  const name = fn.name ? `"${fn.name}"` : "(anonymous)";
+  if (NATIVE.test(code)) {
+    throw new TypeError(
+      fn.name.startsWith("bound ")
+        ? `Function ${name} is a bound function, whose source cannot be sent to a worker: pass its this and arguments to submit() instead`
+        : `Function ${name} is native code, whose source cannot be sent to a worker: wrap it in a function, or use moduleTask()`,
+    );
+  }
+  if (/^class\b/.test(code)) {
+    throw new TypeError(`Class ${name} cannot be run as a task`);
+  }
+  if (!REVIVABLE.test(code)) {
+    throw new TypeError(
+      `Function ${name} is written as a method (${
+        code.slice(0, 40).split("\n")[0]
+      }...), which a worker cannot revive from its source: use a function expression, an arrow function, or moduleTask()`,
+    );
+  }
+  source = { id: nextId++, code };
+  sources.set(fn, source);
+  return source;
+}

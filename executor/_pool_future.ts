@@ -1,0 +1,52 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The future a worker pool hands out. Its base stays "pending" while the
+// task runs (the subclass reports "running"), so that an abort can still
+// cancel a running task after its worker is terminated, as DESIGN.md asks.
+import { Future, type FutureState } from "../future/future.ts";
+import { InvalidStateError } from "../future/errors.ts";
+
+export class PoolFuture<T> extends Future<T> {
+  #started = false;
+  #revoke: () => boolean;
+
+  /** `revoke` takes a not-started task back; `false` if it has started. */
+  constructor(revoke: () => boolean) {
+    super();
+    this.#revoke = revoke;
+  }
+
+  override get state(): FutureState {
+    const state = super.state;
+    return state === "pending" && this.#started ? "running" : state;
+  }
+
+  override running(): boolean {
+    return this.state === "running";
+  }
+
+  /**
+   * Cancels a task that has not started, also one a worker holds queued:
+   * the worker is told, through the task's shared slot, never to start it.
+   */
+  override cancel(message?: string): boolean {
+    if (super.state !== "pending") return super.cancel(message);
+    if (this.#started || !this.#revoke()) return false;
+    return super.cancel(message);
+  }
+
+  override setRunningOrNotifyCancel(): boolean {
+    const state = this.state;
+    if (state === "cancelled") return false;
+    if (state !== "pending") {
+      throw new InvalidStateError(`Cannot mark a ${state} future as running`);
+    }
+    this.#started = true;
+    return true;
+  }
+
+  /** Cancels the future even while it runs (its worker was terminated). */
+  forceCancel(message?: string): boolean {
+    this.#started = false;
+    return super.cancel(message);
+  }
+}

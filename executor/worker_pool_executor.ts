@@ -1,0 +1,360 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import type { Future } from "../future/future.ts";
+import { checkTimeout } from "../future/_timeout.ts";
+import type {
+  Executor,
+  ExecutorStats,
+  MapOptions,
+  RunOptions,
+  ShutdownOptions,
+  TaskFunction,
+} from "./executor.ts";
+import { mapTasks } from "./_map.ts";
+import { Pool, taskSpec } from "./_pool.ts";
+import { checkPositiveInteger } from "./_task.ts";
+
+/** How long an idle worker lives by default: one second. */
+export const DEFAULT_IDLE_TIMEOUT = 1000;
+
+/** Options for {@linkcode WorkerPoolExecutor}. */
+// deno-lint-ignore no-explicit-any
+export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
+  /**
+   * The most workers, and so the most tasks running at once (a positive
+   * integer). @default {navigator.hardwareConcurrency}
+   */
+  maxWorkers?: number;
+  /**
+   * Runs once in every worker before its first task, with `initargs`; its
+   * global state is visible to the tasks. If it throws, the executor is
+   * broken: pending and later futures fail with `BrokenExecutorError`.
+   */
+  initializer?: TaskFunction<A, unknown>;
+  /** The arguments of `initializer`. */
+  initargs?: A;
+  /**
+   * Recycles a worker after this many tasks (a positive integer); a fresh
+   * worker takes its place. @default {Infinity}
+   */
+  maxTasksPerWorker?: number;
+  /**
+   * Milliseconds after which an idle worker is closed, so that a pool that
+   * is never shut down does not keep the process alive for longer.
+   * `Infinity` keeps workers until `shutdown`. @default {1000}
+   */
+  idleTimeout?: number;
+  /**
+   * Sandboxes the workers, e.g. `"none"`; by default they inherit the
+   * program's permissions. Needs `--unstable-worker-options`.
+   */
+  permissions?: Deno.PermissionOptions;
+  /** The pool's name; workers are named after it. */
+  name?: string;
+}
+
+/**
+ * Runs tasks in parallel on Deno Web Workers, as Python's
+ * `ProcessPoolExecutor` runs them in processes: each worker is a separate
+ * isolate, arguments and results are copied by structured clone.
+ *
+ * A task is a plain function, shipped to each worker once by its source
+ * text (so it must be self-contained: no closure over outer variables; it
+ * may `await import(...)`), or a {@linkcode moduleTask}, imported once per
+ * worker. Both may be sync or async. A worker runs one task at a time and
+ * may hold the next one queued, which hides the messaging round trip;
+ * `cancel()` of such a queued task still means it never starts.
+ *
+ * Errors come back with their class (for built-in ones), `name`,
+ * `message`, the worker-side `stack` and `cause`. A worker that dies fails
+ * only the task it was running, with `WorkerCrashedError`, and is replaced.
+ *
+ * @example CPU-bound work on two workers
+ * ```ts
+ * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+ * import assert from "node:assert/strict";
+ *
+ * function fib(n: number): number {
+ *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
+ * }
+ *
+ * await using ex = new WorkerPoolExecutor({ maxWorkers: 2 });
+ * const futures = [20, 21, 22].map((n) => ex.submit(fib, n));
+ * const results = [];
+ * for (const f of futures) results.push(await f.result());
+ * assert.deepEqual(results, [6765, 10946, 17711]);
+ * ```
+ */
+export class WorkerPoolExecutor implements Executor {
+  #pool: Pool;
+  #maxWorkers: number;
+
+  /**
+   * Creates the pool. Workers start on demand, when work is submitted.
+   *
+   * @param options `maxWorkers`, `initializer`/`initargs`,
+   * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`.
+   * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
+   * positive integer, or `idleTimeout` is negative.
+   * @throws {TypeError} If `initializer` is not a function or module task,
+   * or cannot be sent to a worker.
+   *
+   * @example
+   * ```ts
+   * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * assert.throws(() => new WorkerPoolExecutor({ maxWorkers: 0 }), RangeError);
+   * await using ex = new WorkerPoolExecutor({ maxWorkers: 2, name: "demo" });
+   * assert.equal(ex.maxWorkers, 2);
+   * ```
+   */
+  constructor(options: WorkerPoolExecutorOptions = {}) {
+    const {
+      maxWorkers = Math.max(1, navigator.hardwareConcurrency ?? 1),
+      initializer,
+      initargs = [],
+      maxTasksPerWorker = Infinity,
+      idleTimeout = DEFAULT_IDLE_TIMEOUT,
+      permissions,
+      name = "WorkerPoolExecutor",
+    } = options;
+    checkPositiveInteger(maxWorkers, "maxWorkers");
+    checkPositiveInteger(maxTasksPerWorker, "maxTasksPerWorker", true);
+    checkTimeout(idleTimeout, "idleTimeout");
+    if (!Array.isArray(initargs)) {
+      throw new TypeError("initargs must be an array of arguments");
+    }
+    this.#maxWorkers = maxWorkers;
+    this.#pool = new Pool({
+      maxWorkers,
+      initializer: initializer === undefined
+        ? undefined
+        : taskSpec(initializer as TaskFunction<never, unknown>),
+      initargs,
+      maxTasksPerWorker,
+      idleTimeout,
+      permissions,
+      name: String(name),
+    });
+  }
+
+  /**
+   * The most workers, and so the most tasks running at once.
+   *
+   * @example
+   * ```ts
+   * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new WorkerPoolExecutor({ maxWorkers: 3 });
+   * assert.equal(ex.maxWorkers, 3);
+   * ```
+   */
+  get maxWorkers(): number {
+    return this.#maxWorkers;
+  }
+
+  /**
+   * A snapshot: live `workers`, `busy` workers, `queued` tasks (not
+   * started), `completed` tasks (failed ones included) and `failed` ones.
+   *
+   * @example
+   * ```ts
+   * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+   * await ex.submit((x: number) => x, 1).result();
+   * await ex.submit(() => { throw new Error("no"); }).exception();
+   * const { completed, failed, workers } = ex.stats;
+   * assert.deepEqual({ completed, failed, workers }, {
+   *   completed: 2, failed: 1, workers: 1,
+   * });
+   * ```
+   */
+  get stats(): ExecutorStats {
+    return this.#pool.stats;
+  }
+
+  /**
+   * Schedules `fn(...args)` on a worker.
+   *
+   * @param fn A self-contained function or a {@linkcode moduleTask}.
+   * @param args Its arguments, copied by structured clone.
+   * @returns The future of its result. An argument that cannot be cloned
+   * fails it at once (a `DataCloneError`), as does a broken executor
+   * (`BrokenExecutorError`).
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TypeError} If `fn` cannot be sent to a worker (a native, bound
+   * or method-shorthand function).
+   *
+   * @example
+   * ```ts
+   * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+   * const future = ex.submit(async (a: number, b: number) => a * b, 6, 7);
+   * assert.equal(await future.result(), 42);
+   * ```
+   */
+  submit<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    ...args: A
+  ): Future<Awaited<R>> {
+    return this.run(fn, args);
+  }
+
+  /**
+   * `submit` with per-task options: `signal` and `timeout` stop the task,
+   * even a running one, whose worker is then terminated and replaced (the
+   * future is cancelled, or fails with `TimeoutError`); `transfer` moves
+   * objects to the worker instead of copying them.
+   *
+   * @param fn A self-contained function or a {@linkcode moduleTask}.
+   * @param args Its arguments, as an array.
+   * @param options `signal`, `timeout` (ms from this call), `transfer`.
+   * @returns The future of its result.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} If `timeout` is negative.
+   * @throws {TypeError} If `fn` cannot be sent to a worker.
+   *
+   * @example Stopping an endless task
+   * ```ts
+   * import { TimeoutError, WorkerPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+   * const stuck = ex.run(() => {
+   *   while (true) Math.random();
+   * }, [], { timeout: 50 });
+   * await assert.rejects(stuck.result(), TimeoutError);
+   * assert.equal(await ex.submit(() => "still serving").result(), "still serving");
+   * ```
+   */
+  run<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    args: A,
+    options: RunOptions = {},
+  ): Future<Awaited<R>> {
+    const spec = taskSpec(fn as TaskFunction<never, unknown>);
+    if (!Array.isArray(args)) {
+      throw new TypeError("run() takes the task's arguments as an array");
+    }
+    return this.#pool.submit(spec, args, options) as Future<Awaited<R>>;
+  }
+
+  /**
+   * Calls `fn` on every item on the workers and yields the results in input
+   * order. `chunksize` sends that many items per message, which makes many
+   * small tasks much cheaper; see {@linkcode MapOptions}.
+   *
+   * @param fn A self-contained function or a {@linkcode moduleTask}, called
+   * with one item.
+   * @param items An iterable or async iterable; endless with `buffersize`.
+   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
+   * @returns An async iterator of the results.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
+   * @throws {TimeoutError} From the iterator, when `timeout` passes.
+   *
+   * @example
+   * ```ts
+   * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new WorkerPoolExecutor({ maxWorkers: 2 });
+   * const squares = [];
+   * const items = Array.from({ length: 1000 }, (_, i) => i);
+   * for await (const n of ex.map((x: number) => x * x, items, { chunksize: 100 })) {
+   *   squares.push(n);
+   * }
+   * assert.equal(squares[999], 998001);
+   * ```
+   */
+  map<A, R>(
+    fn: TaskFunction<[A], R>,
+    items: Iterable<A> | AsyncIterable<A>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    const spec = taskSpec(fn as TaskFunction<never, unknown>);
+    this.#pool.checkOpen();
+    return mapTasks<A, Awaited<R>>(
+      (batch) =>
+        this.#pool.submit(spec, batch, { batch: true }) as Future<
+          Awaited<R>[]
+        >,
+      items,
+      options,
+    );
+  }
+
+  /**
+   * Refuses new work. With `cancelFutures`, tasks that have not started are
+   * cancelled (also those a worker holds queued). Workers are closed as
+   * soon as they have no more work; with `wait` (the default) the promise
+   * resolves once they are all gone. Calling it again is harmless.
+   *
+   * @param options `wait` and `cancelFutures`.
+   *
+   * @example
+   * ```ts
+   * import { InvalidStateError, WorkerPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+   * const futures = [1, 2, 3].map((n) => ex.submit((x: number) => x + 1, n));
+   * await ex.shutdown();
+   * assert.equal(futures[2].resultNow(), 4);
+   * assert.throws(() => ex.submit(() => 0), InvalidStateError);
+   * ```
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    return this.#pool.shutdown(wait, cancelFutures);
+  }
+
+  /**
+   * Stops every worker now and shuts the executor down: running tasks fail
+   * with `WorkerCrashedError`, tasks that have not started are cancelled.
+   *
+   * @example
+   * ```ts
+   * import { WorkerCrashedError, WorkerPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+   * const stuck = ex.submit(() => {
+   *   while (true) Math.random();
+   * });
+   * const next = ex.submit(() => 1);
+   * await ex.shutdown({ wait: false });
+   * ex.terminateWorkers();
+   * await assert.rejects(stuck.result(), WorkerCrashedError);
+   * assert.equal(next.cancelled(), true);
+   * ```
+   */
+  terminateWorkers(): void {
+    this.#pool.terminateWorkers();
+  }
+
+  /**
+   * `shutdown({ wait: true })`, for `await using` (Python's `with` block).
+   *
+   * @example
+   * ```ts
+   * import { WorkerPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * let future;
+   * {
+   *   await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+   *   future = ex.submit(() => "done");
+   * }
+   * assert.equal(future.resultNow(), "done");
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+}
