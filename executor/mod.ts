@@ -18,6 +18,8 @@
  *
  * @module
  */
+// The executors hand out futures: the type is re-exported for this entry.
+export type { DoneCallback, Future, FutureState } from "../future/future.ts";
 export * from "./executor.ts";
 export * from "./module_task.ts";
 export * from "./async_pool_executor.ts";

@@ -1,8 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 
-// deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => unknown;
-
 /**
  * A task named by a module URL and an export name, made by
  * {@linkcode moduleTask}. A worker imports the module once and calls the
@@ -56,7 +53,8 @@ export type ModuleTaskOf<M, K extends keyof M> = M[K] extends
  * ```
  */
 export function moduleTask<
-  M = Record<string, AnyFunction>,
+  // deno-lint-ignore no-explicit-any
+  M = Record<string, (...args: any[]) => unknown>,
   K extends keyof M & string = keyof M & string,
 >(url: URL | string, exportName: K): ModuleTaskOf<M, K> {
   if (typeof exportName !== "string" || exportName === "") {
