@@ -1,0 +1,184 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+/**
+ * Prints the executor figures of issue 3: trivial-task throughput of
+ * `WorkerPoolExecutor` (`submit`, `map` with `chunksize` 1 and 100) next to
+ * bare Deno `Worker` round trips measured in the same run, start-up time to
+ * the first result, and the speed-up of a CPU-bound job on 2 workers.
+ *
+ *     deno run -A bench/executor_figures.ts [tasks=20000]
+ *
+ * @module
+ */
+import { WorkerPoolExecutor } from "../executor/mod.ts";
+
+const N = Number(Deno.args[0] ?? 20_000);
+const WORKERS = 2;
+const ECHO = "data:application/javascript," +
+  encodeURIComponent("self.onmessage = (e) => self.postMessage(e.data);");
+
+function spawnEcho(): Worker {
+  return new Worker(ECHO, { type: "module" });
+}
+
+/** Bare round trips: `total` messages over `workers`, `inFlight` each. */
+async function rawRate(total: number, inFlight: number): Promise<number> {
+  const workers = Array.from({ length: WORKERS }, spawnEcho);
+  // Warm up: one round trip each.
+  await Promise.all(workers.map((w) =>
+    new Promise<void>((resolve) => {
+      w.onmessage = () => resolve();
+      w.postMessage(0);
+    })
+  ));
+  const start = performance.now();
+  await Promise.all(workers.map((w, index) =>
+    new Promise<void>((resolve) => {
+      const share = Math.floor(total / WORKERS) +
+        (index < total % WORKERS ? 1 : 0);
+      let sent = 0;
+      let received = 0;
+      w.onmessage = () => {
+        received++;
+        if (sent < share) w.postMessage(sent++);
+        if (received === share) resolve();
+      };
+      while (sent < Math.min(inFlight, share)) w.postMessage(sent++);
+    })
+  ));
+  const rate = total / ((performance.now() - start) / 1000);
+  for (const w of workers) w.terminate();
+  return rate;
+}
+
+async function warmPool(): Promise<WorkerPoolExecutor> {
+  const ex = new WorkerPoolExecutor({ maxWorkers: WORKERS });
+  const identity = (x: number) => x;
+  await Promise.all(
+    Array.from({ length: 200 }, (_, i) => ex.submit(identity, i).result()),
+  );
+  return ex;
+}
+
+const identity = (x: number) => x;
+
+async function submitRate(): Promise<number> {
+  await using ex = await warmPool();
+  const start = performance.now();
+  const futures = [];
+  for (let i = 0; i < N; i++) futures.push(ex.submit(identity, i));
+  for (const f of futures) await f.result();
+  return N / ((performance.now() - start) / 1000);
+}
+
+async function mapRate(chunksize: number): Promise<number> {
+  await using ex = await warmPool();
+  const items = Array.from({ length: N }, (_, i) => i);
+  const start = performance.now();
+  let count = 0;
+  for await (const _ of ex.map(identity, items, { chunksize })) count++;
+  if (count !== N) throw new Error("lost results");
+  return N / ((performance.now() - start) / 1000);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function bareStartup(): Promise<number> {
+  const start = performance.now();
+  const w = spawnEcho();
+  await new Promise((resolve) => {
+    w.onmessage = resolve;
+    w.postMessage(1);
+  });
+  const ms = performance.now() - start;
+  w.terminate();
+  return ms;
+}
+
+async function poolStartup(): Promise<number> {
+  const start = performance.now();
+  const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  await ex.submit(identity, 1).result();
+  const ms = performance.now() - start;
+  await ex.shutdown();
+  return ms;
+}
+
+function fib(n: number): number {
+  return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+async function cpuSpeedup(): Promise<[number, number, number]> {
+  const jobs = Array.from({ length: 8 }, () => 30);
+  await using ex = await warmPool();
+  // Warm the function in both workers so both runs compare compiled code.
+  await Promise.all([ex.submit(fib, 20).result(), ex.submit(fib, 20).result()]);
+  fib(25);
+  let start = performance.now();
+  for (const n of jobs) fib(n);
+  const serial = performance.now() - start;
+  start = performance.now();
+  await Promise.all(jobs.map((n) => ex.submit(fib, n).result()));
+  const parallel = performance.now() - start;
+  return [serial, parallel, serial / parallel];
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const ratio = (n: number) => `${n.toFixed(2)}x`;
+
+console.log(`Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs`);
+console.log(
+  `load average: ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`,
+);
+console.log(
+  `${fmt(N)} trivial tasks (return the argument), ${WORKERS} workers\n`,
+);
+
+const raw1 = await rawRate(N, 1);
+const raw2 = await rawRate(N, 2);
+const raw64 = await rawRate(N, 64);
+const submit = await submitRate();
+const map1 = await mapRate(1);
+const map100 = await mapRate(100);
+
+console.log(`raw Worker round trips, 1 in flight/worker : ${fmt(raw1)} msg/s`);
+console.log(`raw Worker round trips, 2 in flight/worker : ${fmt(raw2)} msg/s`);
+console.log(`raw Worker round trips, 64 in flight/worker: ${fmt(raw64)} msg/s`);
+console.log(
+  `submit                 : ${fmt(submit)} tasks/s = ${
+    ratio(submit / raw1)
+  } raw(1 in flight), ${ratio(submit / raw2)} raw(2 in flight)`,
+);
+console.log(
+  `map chunksize 1        : ${fmt(map1)} tasks/s = ${
+    ratio(map1 / raw1)
+  } raw(1)`,
+);
+console.log(
+  `map chunksize 100      : ${fmt(map100)} tasks/s = ${
+    ratio(map100 / raw1)
+  } raw(1)`,
+);
+
+const bare: number[] = [];
+const pool: number[] = [];
+for (let i = 0; i < 7; i++) {
+  bare.push(await bareStartup());
+  pool.push(await poolStartup());
+}
+console.log(
+  `\nstart-up to first result (median of 7): bare Worker ${
+    median(bare).toFixed(1)
+  } ms, WorkerPoolExecutor ${median(pool).toFixed(1)} ms = ${
+    ratio(median(pool) / median(bare))
+  }`,
+);
+
+const [serial, parallel, speedup] = await cpuSpeedup();
+console.log(
+  `CPU-bound (8 x fib(30)): serial ${serial.toFixed(0)} ms, 2 workers ${
+    parallel.toFixed(0)
+  } ms = ${ratio(speedup)} speed-up`,
+);
