@@ -56,3 +56,42 @@ export function describe(value: unknown): string {
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   return `${typeof value} ${String(value)}`;
 }
+
+/** A coroutine that waits on `aw` in the calling task. */
+export function toCoroutine<T>(aw: Awaitable<T>): Coroutine<T> {
+  if (aw instanceof Future) return delegate(aw);
+  if (isCoroutine(aw)) return aw as Coroutine<T>;
+  if (isPromiseLike(aw)) return awaitThen(aw);
+  throw new TypeError(
+    `Expected a coroutine, a future or a promise, got ${describe(aw)}`,
+  );
+}
+
+/** Throws a TypeError unless `aw` is a coroutine, a future or a promise. */
+export function checkAwaitable(aw: unknown, what: string): void {
+  if (aw instanceof Future || isCoroutine(aw) || isPromiseLike(aw)) return;
+  throw new TypeError(
+    `${what} needs coroutines, futures or promises, got ${describe(aw)}`,
+  );
+}
+
+/**
+ * Copies an iterable of awaitables to an array, checking each; a single
+ * awaitable given in place of the iterable is a TypeError.
+ */
+export function listAwaitables<T>(
+  aws: Iterable<Awaitable<T>>,
+  what: string,
+): Awaitable<T>[] {
+  if (
+    aws instanceof Future || isCoroutine(aws) || aws === null ||
+    typeof aws !== "object" || typeof aws[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError(
+      `${what} needs an iterable of awaitables, got ${describe(aws)}`,
+    );
+  }
+  const list = [...aws];
+  for (const aw of list) checkAwaitable(aw, what);
+  return list;
+}

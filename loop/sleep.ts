@@ -32,6 +32,15 @@ import type { Coroutine } from "./types.ts";
  * ```
  */
 export function sleep(ms?: number): Coroutine<void>;
+/**
+ * Suspends the calling coroutine for `ms` milliseconds, then evaluates to
+ * `value`.
+ *
+ * @typeParam T The type of `value`.
+ * @param ms How long to sleep; 0 or less means one round.
+ * @param value What the sleep evaluates to.
+ * @returns A coroutine; `yield*` it.
+ */
 export function sleep<T>(ms: number, value: T): Coroutine<T>;
 export function sleep<T>(ms = 0, value?: T): Coroutine<T | undefined> {
   if (typeof ms !== "number" || Number.isNaN(ms)) {
