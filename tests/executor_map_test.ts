@@ -1,0 +1,174 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import assert from "node:assert/strict";
+import {
+  AsyncPoolExecutor,
+  type Executor,
+  type ExecutorStats,
+  TimeoutError,
+  WorkerPoolExecutor,
+} from "../mod.ts";
+
+type Pool = Executor & { readonly stats: ExecutorStats };
+const executors: [string, () => Pool][] = [
+  ["WorkerPoolExecutor", () => new WorkerPoolExecutor({ maxWorkers: 2 })],
+  ["AsyncPoolExecutor", () => new AsyncPoolExecutor({ maxWorkers: 2 })],
+];
+
+const sleepThen = (ms: number) =>
+  new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+for (const [name, make] of executors) {
+  Deno.test(`${name}.map yields results in input order`, async () => {
+    await using ex = make();
+    assert.deepEqual(await collect(ex.map(sleepThen, [30, 1, 15, 2])), [
+      30,
+      1,
+      15,
+      2,
+    ]);
+    assert.deepEqual(await collect(ex.map(sleepThen, [])), []);
+  });
+
+  Deno.test(`${name}.map takes async iterables`, async () => {
+    await using ex = make();
+    async function* items() {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 1));
+        yield i;
+      }
+    }
+    const out = await collect(ex.map((x: number) => x * 10, items()));
+    assert.deepEqual(out, [0, 10, 20, 30, 40]);
+  });
+
+  Deno.test(`${name}.map with buffersize reads an endless input lazily`, async () => {
+    await using ex = make();
+    let pulled = 0;
+    function* naturals() {
+      for (let i = 0;; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const results = [];
+    for await (
+      const x of ex.map((n: number) => n * n, naturals(), { buffersize: 3 })
+    ) {
+      results.push(x);
+      if (results.length === 10) break;
+    }
+    assert.deepEqual(results, [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]);
+    assert.ok(pulled <= 13, `pulled ${pulled}`);
+  });
+
+  Deno.test(`${name}.map rejects with the first error in input order`, async () => {
+    await using ex = make();
+    const check = async (n: number) => {
+      await new Promise((r) => setTimeout(r, n === 2 ? 30 : 1));
+      if (n % 2 === 0) throw new RangeError(`bad ${n}`);
+      return n;
+    };
+    const seen: number[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const x of ex.map(check, [1, 2, 3, 4])) seen.push(x);
+      },
+      { name: "RangeError", message: "bad 2" },
+    );
+    assert.deepEqual(seen, [1]);
+  });
+
+  Deno.test(`${name}.map times out counted from the call`, async () => {
+    await using ex = make();
+    const iterator = ex.map(sleepThen, [1, 60, 60, 60, 60, 60], {
+      timeout: 30,
+    });
+    assert.deepEqual(await iterator.next(), { done: false, value: 1 });
+    await assert.rejects(iterator.next(), TimeoutError);
+    assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+    await ex.shutdown();
+    // The two running ones finished; the others were cancelled.
+    assert.ok(ex.stats.completed <= 4, JSON.stringify(ex.stats));
+  });
+
+  Deno.test(`${name}.map stops on its signal and cancels what has not started`, async () => {
+    await using ex = make();
+    const controller = new AbortController();
+    const iterator = ex.map(sleepThen, [1, 40, 40, 40, 40, 40, 40], {
+      signal: controller.signal,
+    });
+    assert.deepEqual(await iterator.next(), { done: false, value: 1 });
+    const next = iterator.next();
+    controller.abort(new Error("stop"));
+    await assert.rejects(next, { message: "stop" });
+    await ex.shutdown();
+    assert.ok(ex.stats.completed <= 4, JSON.stringify(ex.stats));
+  });
+
+  Deno.test(`${name}.map: break cancels what has not started`, async () => {
+    await using ex = make();
+    for await (const x of ex.map(sleepThen, [1, 20, 20, 20, 20, 20, 20, 20])) {
+      assert.equal(x, 1);
+      break;
+    }
+    await ex.shutdown();
+    assert.ok(ex.stats.completed <= 4, JSON.stringify(ex.stats));
+  });
+
+  Deno.test(`${name}.map passes on an error of its input after earlier results`, async () => {
+    await using ex = make();
+    function* items() {
+      yield 1;
+      yield 2;
+      throw new Error("input broke");
+    }
+    const seen: number[] = [];
+    await assert.rejects(async () => {
+      for await (const x of ex.map((n: number) => n, items())) seen.push(x);
+    }, { message: "input broke" });
+    assert.deepEqual(seen, [1, 2]);
+  });
+}
+
+Deno.test("map starts work eagerly, before the first next()", async () => {
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 2 });
+  const started: number[] = [];
+  const iterator = ex.map((n: number) => started.push(n), [1, 2, 3]);
+  assert.deepEqual(started, [1, 2]);
+  await iterator.return!();
+});
+
+Deno.test("WorkerPoolExecutor.map sends chunksize items per message", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 2 });
+  const items = Array.from({ length: 25 }, (_, i) => i);
+  const out = await collect(
+    ex.map(async (n: number) => await n + 1, items, { chunksize: 10 }),
+  );
+  assert.deepEqual(out, items.map((n) => n + 1));
+  assert.equal(ex.stats.completed, 3); // three messages: 10, 10, 5
+});
+
+Deno.test("AsyncPoolExecutor.map checks but ignores chunksize", async () => {
+  await using ex = new AsyncPoolExecutor();
+  assert.throws(
+    () => ex.map((x: number) => x, [1], { chunksize: 0 }),
+    RangeError,
+  );
+  const out = await collect(
+    ex.map((x: number) => x, [1, 2, 3], { chunksize: 2 }),
+  );
+  assert.deepEqual(out, [1, 2, 3]);
+  assert.equal(ex.stats.completed, 3);
+});
+
+Deno.test("map rejects items that are not iterable", () => {
+  const ex = new AsyncPoolExecutor();
+  // @ts-expect-error: not iterable
+  assert.throws(() => ex.map((x: number) => x, 5), TypeError);
+});
