@@ -722,10 +722,13 @@ export class EventLoop {
 
   /** Waits for the host: a macrotask when busy, else a wake-up or timer. */
   #pause(): Promise<void> {
-    if (this._ready.length > 0 || this.#stopping) {
+    const when = this.#nextDeadline();
+    const due = this.#virtual
+      ? when !== Infinity && this._outside === 0
+      : when <= performance.now();
+    if (this._ready.length > 0 || this.#stopping || due) {
       return new Promise((resolve) => setImmediate(resolve));
     }
-    const when = this.#nextDeadline();
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       this.#wake = () => {

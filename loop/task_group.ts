@@ -145,7 +145,11 @@ export class TaskGroup {
     }
     const task = this.#loop.createTask(coro, options);
     this.#tasks.add(task as Task<unknown>);
-    task.addDoneCallback((t) => this.#onTaskDone(t as Task<unknown>));
+    // As in asyncio, the group hears of a finished child one round later,
+    // so children failing in the same round are all reported.
+    task.addDoneCallback((t) =>
+      this.#loop.callSoon(() => this.#onTaskDone(t as Task<unknown>))
+    );
     return task;
   }
 
