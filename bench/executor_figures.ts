@@ -10,41 +10,22 @@
  * @module
  */
 import { WorkerPoolExecutor } from "../executor/mod.ts";
+import {
+  ECHO_WORKER,
+  fib,
+  identity,
+  roundTrips,
+  startEchoWorkers,
+} from "./executor_common.ts";
 
 const N = Number(Deno.args[0] ?? 20_000);
 const WORKERS = 2;
-const ECHO = "data:application/javascript," +
-  encodeURIComponent("self.onmessage = (e) => self.postMessage(e.data);");
 
-function spawnEcho(): Worker {
-  return new Worker(ECHO, { type: "module" });
-}
-
-/** Bare round trips: `total` messages over `workers`, `inFlight` each. */
+/** Bare round trips: `total` messages over 2 workers, `inFlight` each. */
 async function rawRate(total: number, inFlight: number): Promise<number> {
-  const workers = Array.from({ length: WORKERS }, spawnEcho);
-  // Warm up: one round trip each.
-  await Promise.all(workers.map((w) =>
-    new Promise<void>((resolve) => {
-      w.onmessage = () => resolve();
-      w.postMessage(0);
-    })
-  ));
+  const workers = await startEchoWorkers(WORKERS);
   const start = performance.now();
-  await Promise.all(workers.map((w, index) =>
-    new Promise<void>((resolve) => {
-      const share = Math.floor(total / WORKERS) +
-        (index < total % WORKERS ? 1 : 0);
-      let sent = 0;
-      let received = 0;
-      w.onmessage = () => {
-        received++;
-        if (sent < share) w.postMessage(sent++);
-        if (received === share) resolve();
-      };
-      while (sent < Math.min(inFlight, share)) w.postMessage(sent++);
-    })
-  ));
+  await roundTrips(workers, total, inFlight);
   const rate = total / ((performance.now() - start) / 1000);
   for (const w of workers) w.terminate();
   return rate;
@@ -52,14 +33,11 @@ async function rawRate(total: number, inFlight: number): Promise<number> {
 
 async function warmPool(): Promise<WorkerPoolExecutor> {
   const ex = new WorkerPoolExecutor({ maxWorkers: WORKERS });
-  const identity = (x: number) => x;
   await Promise.all(
     Array.from({ length: 200 }, (_, i) => ex.submit(identity, i).result()),
   );
   return ex;
 }
-
-const identity = (x: number) => x;
 
 async function submitRate(): Promise<number> {
   await using ex = await warmPool();
@@ -87,7 +65,7 @@ function median(values: number[]): number {
 
 async function bareStartup(): Promise<number> {
   const start = performance.now();
-  const w = spawnEcho();
+  const w = new Worker(ECHO_WORKER, { type: "module" });
   await new Promise((resolve) => {
     w.onmessage = resolve;
     w.postMessage(1);
@@ -106,22 +84,20 @@ async function poolStartup(): Promise<number> {
   return ms;
 }
 
-function fib(n: number): number {
-  return n < 2 ? n : fib(n - 1) + fib(n - 2);
-}
-
+/** Best of 3 runs each, so a stray load spike does not decide the ratio. */
 async function cpuSpeedup(): Promise<[number, number, number]> {
-  const jobs = Array.from({ length: 8 }, () => 30);
+  const jobs = Array.from({ length: 8 }, () => 32);
   await using ex = await warmPool();
-  // Warm the function in both workers so both runs compare compiled code.
-  await Promise.all([ex.submit(fib, 20).result(), ex.submit(fib, 20).result()]);
-  fib(25);
-  let start = performance.now();
-  for (const n of jobs) fib(n);
-  const serial = performance.now() - start;
-  start = performance.now();
-  await Promise.all(jobs.map((n) => ex.submit(fib, n).result()));
-  const parallel = performance.now() - start;
+  let serial = Infinity;
+  let parallel = Infinity;
+  for (let round = 0; round < 3; round++) {
+    let start = performance.now();
+    for (const n of jobs) fib(n);
+    serial = Math.min(serial, performance.now() - start);
+    start = performance.now();
+    await Promise.all(jobs.map((n) => ex.submit(fib, n).result()));
+    parallel = Math.min(parallel, performance.now() - start);
+  }
   return [serial, parallel, serial / parallel];
 }
 
@@ -178,7 +154,7 @@ console.log(
 
 const [serial, parallel, speedup] = await cpuSpeedup();
 console.log(
-  `CPU-bound (8 x fib(30)): serial ${serial.toFixed(0)} ms, 2 workers ${
+  `CPU-bound (8 x fib(32)): serial ${serial.toFixed(0)} ms, 2 workers ${
     parallel.toFixed(0)
   } ms = ${ratio(speedup)} speed-up`,
 );
