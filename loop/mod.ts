@@ -32,3 +32,7 @@ export * from "./semaphore.ts";
 export * from "./bounded_semaphore.ts";
 export * from "./barrier.ts";
 export * from "./broken_barrier_error.ts";
+export * from "./queue.ts";
+export * from "./priority_queue.ts";
+export * from "./lifo_queue.ts";
+export * from "./queue_errors.ts";
