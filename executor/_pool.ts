@@ -330,7 +330,10 @@ export class Pool {
         this.#remove(w);
       } else {
         w.claim(next);
-        next.future.setRunningOrNotifyCancel();
+        // A failed cancel() may have marked it running already.
+        if (next.future.state === "pending") {
+          next.future.setRunningOrNotifyCancel();
+        }
       }
       return;
     }

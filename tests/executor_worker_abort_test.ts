@@ -210,3 +210,76 @@ Deno.test("shutdown waits for running and queued work", async () => {
   assert.deepEqual(futures.map((f) => f.resultNow()), [1, 2, 3, 4, 5]);
   assert.equal(ex.stats.workers, 0);
 });
+
+// The races below are made deterministic with shared memory: the second
+// task tells the main thread that it has started, while the main thread,
+// spinning, has not yet read the first task's result.
+const startedThenWait = (flags: Int32Array, value: string) => {
+  Atomics.store(flags, 0, 1);
+  Atomics.notify(flags, 0);
+  Atomics.wait(flags, 1, 0, 5000); // until the main thread lets it go
+  return value;
+};
+function waitUntilStarted(flags: Int32Array): void {
+  const end = Date.now() + 5000;
+  while (Atomics.load(flags, 0) === 0 && Date.now() < end) {
+    // spin: the main thread must not read messages meanwhile
+  }
+  assert.equal(Atomics.load(flags, 0), 1, "the second task never started");
+}
+function release(flags: Int32Array): void {
+  Atomics.store(flags, 1, 1);
+  Atomics.notify(flags, 1);
+}
+
+Deno.test("cancel() of a held task the worker has already started returns false", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  await ex.submit(() => 0).result(); // the worker is up
+  const flags = new Int32Array(new SharedArrayBuffer(8));
+  const first = ex.submit(() => "first");
+  const second = ex.submit(startedThenWait, flags, "second");
+  waitUntilStarted(flags);
+  assert.equal(second.cancel(), false);
+  assert.equal(second.running(), true);
+  release(flags);
+  assert.equal(await first.result(), "first");
+  assert.equal(await second.result(), "second");
+});
+
+Deno.test("aborting a task that already ended on its worker spares the next one", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const id = await ex.submit(workerIdentity).result();
+  const flags = new Int32Array(new SharedArrayBuffer(8));
+  const controller = new AbortController();
+  const first = ex.run(() => "first", [], { signal: controller.signal });
+  const second = ex.submit(startedThenWait, flags, "second");
+  waitUntilStarted(flags);
+  controller.abort(); // the first one's result is on its way: dropped
+  assert.equal(first.cancelled(), true);
+  assert.equal(second.running(), true);
+  release(flags);
+  assert.equal(await second.result(), "second");
+  assert.equal(await ex.submit(workerIdentity).result(), id); // same worker
+});
+
+Deno.test("aborting a held task that already started ends its worker after the task before it", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const id = await ex.submit(workerIdentity).result();
+  const flags = new Int32Array(new SharedArrayBuffer(8));
+  const controller = new AbortController();
+  const first = ex.submit(() => "first");
+  const second = ex.run(startedThenWait, [flags, "second"], {
+    signal: controller.signal,
+  });
+  waitUntilStarted(flags);
+  controller.abort();
+  assert.equal(second.cancelled(), true);
+  assert.equal(await first.result(), "first"); // its result still arrives
+  assert.notEqual(await ex.submit(workerIdentity).result(), id); // replaced
+  release(flags);
+});
+
+function workerIdentity(): string {
+  const scope = globalThis as { workerId?: string };
+  return scope.workerId ??= crypto.randomUUID();
+}
