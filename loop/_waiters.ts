@@ -13,13 +13,20 @@ import type { EventLoop } from "./event_loop.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 
 /**
- * The running loop, which `bound` (the loop the primitive already waited
- * on, if any) must be unless that loop is closed: a waiter's future belongs
- * to one loop, and a task of another loop could never be woken by it.
+ * The running loop, which must be `bound` (the loop the primitive waited on
+ * before, if any): a waiter's future belongs to one loop, and a task of
+ * another loop could never be woken by it. A primitive may move on from a
+ * closed loop once nobody waits on it any more (`idle`).
  */
-export function boundLoop(bound: EventLoop | null, owner: string): EventLoop {
+export function boundLoop(
+  bound: EventLoop | null,
+  owner: string,
+  idle: boolean,
+): EventLoop {
   const loop = getRunningLoop();
-  if (bound !== null && bound !== loop && !bound.isClosed()) {
+  if (
+    bound !== null && bound !== loop && !(bound.isClosed() && idle)
+  ) {
     throw new InvalidStateError(
       `This ${owner} is bound to a different event loop`,
     );

@@ -246,7 +246,11 @@ export class Barrier {
   }
 
   *#waitIn(waiters: Set<Future<void>>): Coroutine<void> {
-    const loop = this.#loop = boundLoop(this.#loop, "Barrier");
+    const loop = this.#loop = boundLoop(
+      this.#loop,
+      "Barrier",
+      this.#filling.size + this.#blocked.size === 0,
+    );
     const waiter = loop.createFuture<void>();
     waiters.add(waiter);
     try {

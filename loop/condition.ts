@@ -218,7 +218,11 @@ export class Condition {
     if (!this.locked()) {
       throw new InvalidStateError("Cannot wait on an un-acquired lock");
     }
-    const loop = this.#loop = boundLoop(this.#loop, "Condition");
+    const loop = this.#loop = boundLoop(
+      this.#loop,
+      "Condition",
+      this.#waiters.size === 0,
+    );
     this.release();
     const waiter = loop.createFuture<false>();
     this.#waiters.add(waiter);

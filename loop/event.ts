@@ -135,7 +135,11 @@ export class Event {
    */
   *wait(): Coroutine<true> {
     if (this.#value) return true;
-    const loop = this.#loop = boundLoop(this.#loop, "Event");
+    const loop = this.#loop = boundLoop(
+      this.#loop,
+      "Event",
+      this.#waiters.size === 0,
+    );
     const waiter = loop.createFuture<true>();
     this.#waiters.add(waiter);
     try {

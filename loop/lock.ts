@@ -126,7 +126,11 @@ export class Lock {
       this.#locked = true;
       return true;
     }
-    const loop = this.#loop = boundLoop(this.#loop, "Lock");
+    const loop = this.#loop = boundLoop(
+      this.#loop,
+      "Lock",
+      !this.#waiters?.size,
+    );
     const waiters = this.#waiters ??= new Set();
     const waiter = loop.createFuture<true>();
     waiters.add(waiter);

@@ -432,7 +432,11 @@ export class Queue<T = unknown> {
    * one.
    */
   *#wait(waiters: Set<Future<void>>, putter: boolean): Coroutine<void> {
-    const loop = this.#loop = boundLoop(this.#loop, "Queue");
+    const loop = this.#loop = boundLoop(
+      this.#loop,
+      "Queue",
+      this.#getters.size + this.#putters.size === 0,
+    );
     const waiter = loop.createFuture<void>();
     waiters.add(waiter);
     let woken = false;

@@ -120,7 +120,11 @@ export class Semaphore {
       this._value--;
       return true;
     }
-    const loop = this.#loop = boundLoop(this.#loop, "Semaphore");
+    const loop = this.#loop = boundLoop(
+      this.#loop,
+      "Semaphore",
+      !this.#waiters?.size,
+    );
     const waiters = this.#waiters ??= new Set();
     const waiter = loop.createFuture<true>();
     waiters.add(waiter);
