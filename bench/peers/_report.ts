@@ -94,7 +94,8 @@ function label(results: Results, workload: string, id: string): string {
 
 /** One line per comparison: figure, ratio, target, met or missed. */
 function ratiosTable(results: Results): Table {
-  const body = COMPARISONS.map((c: Comparison) => {
+  const run = new Set(results.rows.map((r) => r.workload.id));
+  const body = COMPARISONS.filter((c) => run.has(c.workload)).map((c) => {
     const r = ratio(results, c);
     const self = c.metric === "speedup" && c.ours === c.peer;
     const what = `${c.workload}: ${label(results, c.workload, c.ours)}`;

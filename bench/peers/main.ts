@@ -107,13 +107,17 @@ async function probe(): Promise<{
 
   const py = await exec("python3", ["bench/peers/python_side.py", "versions"]);
   if (py.ok) versions.python = JSON.parse(lastLine(py.stdout)).python;
-  else {missing.python = `python3 not usable: ${
-      lastLine(py.stderr) || "not found"
-    }`;}
+  else {
+    missing.python = py.stderr.includes("NotFound")
+      ? "python3 not found"
+      : `python3 not usable: ${lastLine(py.stderr)}`;
+  }
 
   const node = await exec("node", ["--version"]);
   const major = Number(/^v(\d+)/.exec(node.stdout)?.[1]);
-  if (!node.ok) missing.node = "node not found";
+  // Deno runs itself when asked for a `node` that is not installed, so the
+  // version string tells whether this is really Node.js.
+  if (!node.ok || Number.isNaN(major)) missing.node = "node not found";
   else if (major < 20) {
     missing.node =
       `node ${node.stdout.trim()} < 20 (piscina 5 and tinypool 2 need 20+)`;
