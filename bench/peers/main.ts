@@ -148,7 +148,10 @@ async function probe(): Promise<{
       "--no-fund",
     ]);
     if (!npm.ok || !(await installed())) {
-      missing.npm = `npm ci failed: ${lastLine(npm.stderr) || "not found"}`;
+      const why = npm.stderr.split("\n")
+        .filter((l) => /^npm (error|ERR!)/.test(l) && !/complete log/.test(l))
+        .slice(0, 2).join("; ");
+      missing.npm = `npm ci failed: ${why || lastLine(npm.stderr) || "no npm"}`;
     }
   }
   const nv = await exec("node", ["bench/peers/node_side.mjs", "-", "versions"]);
