@@ -19,3 +19,6 @@ export const state: {
  * bare `yield` does in asyncio.
  */
 export const SLEEP0: unique symbol = Symbol("sleep(0)");
+
+/** What a task sends into its coroutine when it resumes it after SLEEP0. */
+export const RESUME: unique symbol = Symbol("resume");

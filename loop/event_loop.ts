@@ -85,7 +85,7 @@ export class EventLoop {
   /** @ignore */
   _outside = 0;
   /** @ignore */
-  readonly _tasks: Set<Task<unknown>> = new Set();
+  readonly _tasks: Task<unknown>[] = [];
   /** @ignore */
   readonly _unretrieved: Set<{ report(): void }> = new Set();
   /** @ignore */
@@ -251,9 +251,20 @@ export class EventLoop {
       callback as Callback,
       args,
     );
+    this._addTimer(handle);
+    return handle;
+  }
+
+  /** @ignore */
+  _nextSeq(): number {
+    return this.#seq++;
+  }
+
+  /** @ignore */
+  _addTimer(handle: TimerHandle): void {
+    if (this.#closed) throw new InvalidStateError("The event loop is closed");
     heapPush(this.#timers, handle);
     if (this.#wake !== null) this.#wake();
-    return handle;
   }
 
   /**
@@ -602,6 +613,22 @@ export class EventLoop {
   _schedule(runnable: Runnable): void {
     this._ready.push(runnable);
     if (this.#wake !== null) this.#wake();
+  }
+
+  /** @ignore */
+  _addTask(task: Task<unknown>): number {
+    return this._tasks.push(task) - 1;
+  }
+
+  /** @ignore */
+  _removeTask(index: number): void {
+    // Swap-remove: the last task takes the slot and learns its new index.
+    const tasks = this._tasks;
+    const last = tasks.pop() as Task<unknown>;
+    if (index < tasks.length) {
+      tasks[index] = last;
+      last._index = index;
+    }
   }
 
   /** @ignore */

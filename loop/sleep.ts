@@ -1,8 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-import type { Future } from "../future/future.ts";
-import { getRunningLoop } from "./get_running_loop.ts";
-import { SLEEP0 } from "./_state.ts";
 import type { Coroutine } from "./types.ts";
+import { sleeping } from "./_sleepers.ts";
 
 /**
  * Suspends the calling coroutine for `ms` milliseconds of the loop's clock
@@ -50,28 +48,5 @@ export function sleep<T>(ms = 0, value?: T): Coroutine<T | undefined> {
       }`,
     );
   }
-  return ms <= 0 ? sleep0(value) : sleepFor(ms, value);
-}
-
-function* sleep0<T>(value: T): Coroutine<T> {
-  yield SLEEP0;
-  return value;
-}
-
-function* sleepFor<T>(ms: number, value: T): Coroutine<T> {
-  const loop = getRunningLoop();
-  const future = loop.createFuture<T>();
-  const handle = loop.callLater(ms, settle, future, value);
-  try {
-    // The task throws the future's cancellation in here, or resumes once
-    // it holds `value`; no need to delegate to its iterator.
-    yield future;
-    return value;
-  } finally {
-    handle.cancel();
-  }
-}
-
-function settle<T>(future: Future<T>, value: T): void {
-  if (!future.done()) future.setResult(value);
+  return sleeping(ms, value);
 }

@@ -3,9 +3,10 @@ import { CancelledError, InvalidStateError } from "../future/errors.ts";
 import { Future } from "../future/future.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
-import { SLEEP0, state } from "./_state.ts";
+import { RESUME, SLEEP0, state } from "./_state.ts";
 import type { Coroutine } from "./types.ts";
 import { chainOutside } from "./_outside.ts";
+import { SleepTimer } from "./_sleepers.ts";
 import { type Failure, trackFailure } from "./_failures.ts";
 import { describe, isCoroutine, isPromiseLike } from "./_ensure_future.ts";
 
@@ -60,14 +61,17 @@ let counter = 0;
 export class Task<T> extends Future<T> {
   /** @ignore */
   readonly _loop: EventLoop;
+  /** @ignore */
+  _index: number;
   #coro: Coroutine<T>;
-  #name: string;
-  #waiter: Future<unknown> | null = null;
+  #name: string | number; // a number until asked for: Task-<n>
+  #waiter: Future<unknown> | SleepTimer | null = null;
   #deliver = false;
   #mustCancel = false;
   #cancelMessage: string | undefined = undefined;
   #cancels = 0;
   #throwIn: unknown = NONE;
+  #resume: typeof RESUME | undefined = undefined;
   #wakeup: (() => void) | null = null;
   #failure: Failure | null = null;
 
@@ -105,8 +109,8 @@ export class Task<T> extends Future<T> {
     }
     this._loop = loop;
     this.#coro = coro;
-    this.#name = options.name ?? `Task-${++counter}`;
-    loop._tasks.add(this);
+    this.#name = options.name ?? ++counter;
+    this._index = loop._addTask(this as Task<unknown>);
     loop._schedule(this);
   }
 
@@ -128,6 +132,7 @@ export class Task<T> extends Future<T> {
    * ```
    */
   getName(): string {
+    if (typeof this.#name === "number") this.#name = `Task-${this.#name}`;
     return this.#name;
   }
 
@@ -201,7 +206,15 @@ export class Task<T> extends Future<T> {
     if (this.done()) return false;
     this.#cancels++;
     const waiter = this.#waiter;
-    if (waiter !== null && waiter.cancel(message)) return true;
+    if (waiter instanceof SleepTimer) {
+      if (!waiter._cancelled && waiter._scheduled) {
+        // Not fired yet: stop the timer and step the task ourselves.
+        waiter.cancel();
+        this._loop._schedule(this);
+      }
+    } else if (waiter !== null && waiter.cancel(message)) {
+      return true;
+    }
     this.#mustCancel = true;
     this.#cancelMessage = message;
     return true;
@@ -414,10 +427,13 @@ export class Task<T> extends Future<T> {
   _run(): void {
     if (this.done()) return;
     let error: unknown = this.#throwIn;
-    let value: unknown = undefined;
+    let value: unknown = this.#resume;
     this.#throwIn = NONE;
+    this.#resume = undefined;
     const waiter = this.#waiter;
-    if (waiter !== null) {
+    if (waiter instanceof SleepTimer) {
+      this.#waiter = null;
+    } else if (waiter !== null) {
       this.#waiter = null;
       try {
         value = waiter.resultNow();
@@ -440,7 +456,7 @@ export class Task<T> extends Future<T> {
       step = error === NONE ? this.#coro.next(value) : this.#coro.throw(error);
     } catch (e) {
       state.task = previous;
-      this._loop._tasks.delete(this as Task<unknown>);
+      this._loop._removeTask(this._index);
       if (e instanceof CancelledError) {
         super.cancel(e.message);
       } else {
@@ -451,7 +467,7 @@ export class Task<T> extends Future<T> {
     }
     state.task = previous;
     if (step.done) {
-      this._loop._tasks.delete(this as Task<unknown>);
+      this._loop._removeTask(this._index);
       if (this.#mustCancel) {
         this.#mustCancel = false;
         super.cancel(this.#cancelMessage);
@@ -462,11 +478,19 @@ export class Task<T> extends Future<T> {
     }
     const yielded = step.value;
     if (yielded === SLEEP0) {
+      this.#resume = RESUME;
       this._loop._schedule(this);
+    } else if (yielded instanceof SleepTimer) {
+      this.#waiter = yielded;
+      yielded._task = this as Task<unknown>;
+      if (this.#mustCancel) {
+        yielded.cancel();
+        this._loop._schedule(this);
+      }
     } else if (yielded instanceof Future) {
       if (yielded === this) {
         this.#throwSoon(
-          new InvalidStateError(`Task ${this.#name} cannot await itself`),
+          new InvalidStateError(`Task ${this.getName()} cannot await itself`),
         );
       } else if (this._loop._isOwn(yielded)) {
         this.#waitOn(yielded);
