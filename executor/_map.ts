@@ -12,8 +12,8 @@ export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
 
 /**
  * Starts mapping `items` through `submitBatch` and returns the iterator of
- * results. Bad options throw at once; so does a first submission that
- * throws (an executor that is shut down).
+ * results. Bad options throw at once; the executor checks that it is open
+ * before calling this.
  */
 export function mapTasks<A, R>(
   submitBatch: SubmitBatch<A, R>,
@@ -107,14 +107,7 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
       return;
     }
     signal?.addEventListener("abort", this.#onAbort, { once: true });
-    // The first submission happens now, so that a shut-down executor
-    // throws from the call to map() itself, as in Python.
-    try {
-      this.#fill();
-    } catch (error) {
-      this.#close();
-      throw error;
-    }
+    this.#fill();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<R> {
@@ -268,7 +261,14 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     if (this.#batch.length === 0) return;
     const batch = this.#batch;
     this.#batch = [];
-    this.#pending.push(this.#submit(batch));
+    try {
+      this.#pending.push(this.#submit(batch));
+    } catch (error) {
+      // The executor was shut down while the map still read its input:
+      // what was submitted is yielded, then this error.
+      this.#inputDone = true;
+      this.#inputError ??= { error };
+    }
   }
 
   #failInput(error: unknown): void {

@@ -17,6 +17,7 @@ import { functionSource } from "./_function_source.ts";
 import { PoolFuture } from "./_pool_future.ts";
 import { type PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { checkTask, isModuleTask } from "./_task.ts";
+import { Fifo } from "./_fifo.ts";
 
 export interface PoolConfig {
   maxWorkers: number;
@@ -52,7 +53,7 @@ function needsCloneCheck(args: unknown[]): boolean {
 export class Pool {
   #config: PoolConfig;
   #workers = new Set<PoolWorker>();
-  #queue: PoolTask[] = [];
+  #queue = new Fifo<PoolTask>();
   #nextId = 1;
   #nextWorker = 1;
   #shut = false;
@@ -148,14 +149,14 @@ export class Pool {
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
-      task.worker === undefined && !future.done() && transfer === undefined &&
+      task.worker === undefined && !future.done() && !batch &&
+      transfer === undefined &&
       needsCloneCheck(args)
     ) {
       try {
         structuredClone(args);
       } catch (error) {
-        this.#unqueue(task);
-        this.#fail(task, error);
+        this.#fail(task, error); // a done task is skipped by #dispatch
       }
     }
     return future;
@@ -164,9 +165,7 @@ export class Pool {
   shutdown(wait: boolean, cancelFutures: boolean): Promise<void> {
     this.#shut = true;
     if (cancelFutures) {
-      const queue = this.#queue;
-      this.#queue = [];
-      for (const task of queue) task.future.forceCancel();
+      for (const task of this.#queue.drain()) task.future.forceCancel();
       for (const w of this.#workers) {
         const queued = w.held[1];
         if (queued !== undefined && !queued.abandoned && w.revoke(queued)) {
@@ -182,9 +181,7 @@ export class Pool {
 
   terminateWorkers(): void {
     this.#shut = true;
-    const queue = this.#queue;
-    this.#queue = [];
-    for (const task of queue) task.future.forceCancel();
+    for (const task of this.#queue.drain()) task.future.forceCancel();
     for (const w of [...this.#workers]) {
       const [head, queued] = w.held;
       w.held.length = 0;
@@ -218,18 +215,12 @@ export class Pool {
     task.future.setException(error);
   }
 
-  #unqueue(task: PoolTask): void {
-    const index = this.#queue.indexOf(task);
-    if (index >= 0) this.#queue.splice(index, 1);
-  }
-
   /** `Future.cancel()` of a task that has not started (base still pending). */
   #revoke(task: PoolTask): boolean {
     const w = task.worker;
-    if (w === undefined) {
-      this.#unqueue(task);
-      return true;
-    }
+    // Still in the pool's queue: once cancelled, #dispatch skips it (so a
+    // mass cancel costs no more than the queue's length).
+    if (w === undefined) return true;
     if (w.held[1] !== task) return false;
     if (w.revoke(task)) {
       w.held.splice(1, 1);
@@ -250,10 +241,7 @@ export class Pool {
       else this.#fail(task, error);
     };
     const w = task.worker;
-    if (w === undefined) {
-      this.#unqueue(task);
-      return settle();
-    }
+    if (w === undefined) return settle();
     if (w.held[1] === task) {
       if (w.revoke(task)) {
         w.held.splice(1, 1);
@@ -366,8 +354,7 @@ export class Pool {
   #break(message: string, cause: unknown): void {
     if (this.#broken !== undefined) return;
     this.#broken = { message, cause };
-    const tasks = this.#queue;
-    this.#queue = [];
+    const tasks = this.#queue.drain();
     for (const w of [...this.#workers]) {
       tasks.push(...w.held);
       w.held.length = 0;
@@ -380,7 +367,7 @@ export class Pool {
   #dispatch(): void {
     if (this.#broken !== undefined) return;
     while (this.#queue.length > 0) {
-      const task = this.#queue[0];
+      const task = this.#queue.peek()!;
       if (task.future.done()) {
         this.#queue.shift();
         continue;
@@ -444,7 +431,9 @@ export class Pool {
    * shutdown waiters are released when the last worker is gone.
    */
   #settleIdle(): void {
-    const drained = this.#queue.length === 0 || this.#broken !== undefined;
+    const queue = this.#queue;
+    while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
+    const drained = queue.length === 0 || this.#broken !== undefined;
     for (const w of this.#workers) {
       if (w.held.length > 0) continue;
       if (this.#shut && drained) this.#remove(w);

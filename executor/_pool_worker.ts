@@ -5,7 +5,7 @@ import { startTimer } from "../future/_timeout.ts";
 import type { PoolFuture } from "./_pool_future.ts";
 import type { FunctionSource } from "./_function_source.ts";
 import type { FromWorker, FunctionRef, ToWorker } from "./_protocol.ts";
-import { QUEUED, REVOKED, SLOTS, STARTED } from "./_protocol.ts";
+import { QUEUED, REVOKED, SLOTS, STARTED, tagOf } from "./_protocol.ts";
 
 /** A submitted task, wherever it is: in the pool's queue or on a worker. */
 export interface PoolTask {
@@ -75,7 +75,7 @@ export class PoolWorker {
   send(task: PoolTask): void {
     const head = this.held.length === 0;
     const slot = head ? 0 : 1 - this.held[0].slot;
-    const tag = (task.id & 0x1fffffff) << 2;
+    const tag = tagOf(task.id);
     Atomics.store(this.#slots, slot, tag | (head ? STARTED : QUEUED));
     const { fn } = task;
     const ship = "code" in fn && !this.#sent.has(fn.id);

@@ -10,6 +10,7 @@ import type {
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
 import { checkPositiveInteger, checkTask, isModuleTask } from "./_task.ts";
+import { Fifo } from "./_fifo.ts";
 
 /** Options for {@linkcode AsyncPoolExecutor}. */
 export interface AsyncPoolExecutorOptions {
@@ -55,7 +56,7 @@ interface Job {
 export class AsyncPoolExecutor implements Executor {
   #maxWorkers: number;
   #name: string;
-  #queue: Job[] = [];
+  #queue = new Fifo<Job>();
   #running = 0;
   #completed = 0;
   #failed = 0;
@@ -125,7 +126,7 @@ export class AsyncPoolExecutor implements Executor {
     return {
       workers: this.#running,
       busy: this.#running,
-      queued: this.#queue.length,
+      queued: [...this.#queue].filter((job) => !job.future.done()).length,
       completed: this.#completed,
       failed: this.#failed,
     };
@@ -156,11 +157,7 @@ export class AsyncPoolExecutor implements Executor {
     fn: TaskFunction<A, R>,
     ...args: A
   ): Future<Awaited<R>> {
-    if (this.#shutdown) {
-      throw new InvalidStateError(
-        `Cannot submit to ${this.#name} after shutdown`,
-      );
-    }
+    this.#checkOpen();
     checkTask(fn);
     const future = new Future<Awaited<R>>();
     const job = {
@@ -206,6 +203,7 @@ export class AsyncPoolExecutor implements Executor {
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>> {
     checkTask(fn);
+    this.#checkOpen();
     const task = fn as TaskFunction<[A], R>;
     return mapTasks<A, Awaited<R>>(
       (batch) => {
@@ -254,9 +252,7 @@ export class AsyncPoolExecutor implements Executor {
     const { wait = true, cancelFutures = false } = options;
     this.#shutdown = true;
     if (cancelFutures) {
-      const queue = this.#queue;
-      this.#queue = [];
-      for (const job of queue) job.future.cancel();
+      for (const job of this.#queue.drain()) job.future.cancel();
     }
     if (!wait || (this.#running === 0 && this.#queue.length === 0)) {
       return Promise.resolve();
@@ -282,6 +278,14 @@ export class AsyncPoolExecutor implements Executor {
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
+  }
+
+  #checkOpen(): void {
+    if (this.#shutdown) {
+      throw new InvalidStateError(
+        `Cannot submit to ${this.#name} after shutdown`,
+      );
+    }
   }
 
   #start(job: Job): void {

@@ -4,6 +4,7 @@ import {
   AsyncPoolExecutor,
   type Executor,
   type ExecutorStats,
+  InvalidStateError,
   TimeoutError,
   WorkerPoolExecutor,
 } from "../mod.ts";
@@ -119,6 +120,29 @@ for (const [name, make] of executors) {
     }
     await ex.shutdown();
     assert.ok(ex.stats.completed <= 4, JSON.stringify(ex.stats));
+  });
+
+  Deno.test(`${name}.map after shutdown throws; a shutdown mid-map ends it`, async () => {
+    const ex = make();
+    function* naturals() {
+      for (let i = 0;; i++) yield i;
+    }
+    const iterator = ex.map((n: number) => n, naturals(), { buffersize: 2 });
+    assert.deepEqual(await iterator.next(), { done: false, value: 0 });
+    await ex.shutdown();
+    await assert.rejects(async () => {
+      for (;;) if ((await iterator.next()).done) break;
+    }, InvalidStateError);
+    assert.throws(() => ex.map((n: number) => n, [1]), InvalidStateError);
+  });
+
+  Deno.test(`${name}.map: breaking out of 20,000 items is quick`, async () => {
+    await using ex = make();
+    const items = Array.from({ length: 20_000 }, (_, i) => i);
+    for await (const _ of ex.map((n: number) => n, items)) break;
+    await ex.shutdown({ cancelFutures: true });
+    assert.ok(ex.stats.completed < 20_000);
+    assert.equal(ex.stats.queued, 0);
   });
 
   Deno.test(`${name}.map passes on an error of its input after earlier results`, async () => {
