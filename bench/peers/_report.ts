@@ -1,6 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The results as text (stdout) and as Markdown (RESULTS.md).
-import { type Comparison, COMPARISONS, type Metric } from "./_workloads.ts";
+import { COMPARISONS, type Metric } from "./_workloads.ts";
 import {
   find,
   median,

@@ -18,7 +18,7 @@ import { renderSvg } from "./_svg.ts";
 
 const HERE = new URL(".", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
-const RUN_TIMEOUT_MS = 300_000;
+const RUN_TIMEOUT_MS = 120_000;
 
 interface Options {
   quick: boolean;
@@ -27,21 +27,42 @@ interface Options {
   out?: URL;
 }
 
+const USAGE =
+  "usage: deno run -A bench/peers/main.ts [--quick] [--reps N] [--only trivial,cpu,startup,switches,sleepers] [--out DIR]";
+
 function parseArgs(args: string[]): Options {
   const opts: Options = { quick: false, reps: 0 };
   let out: string | undefined;
+  let reps: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    const value = () => inline ?? args[++i];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) {
+        throw new TypeError(`${flag} needs a value\n${USAGE}`);
+      }
+      return v;
+    };
     if (flag === "--quick") opts.quick = true;
-    else if (flag === "--reps") opts.reps = Number(value());
+    else if (flag === "--reps") reps = value();
     else if (flag === "--only") opts.only = value().split(",");
     else if (flag === "--out") out = value();
-    else throw new TypeError(`unknown argument ${args[i]}`);
+    else if (flag === "--help" || flag === "-h") {
+      console.log(USAGE);
+      Deno.exit(0);
+    } else throw new TypeError(`unknown argument ${args[i]}\n${USAGE}`);
   }
-  if (!opts.reps) opts.reps = opts.quick ? 2 : 5;
+  opts.reps = reps === undefined ? (opts.quick ? 2 : 5) : Number(reps);
   if (!Number.isInteger(opts.reps) || opts.reps < 1) {
-    throw new RangeError("--reps needs a positive integer");
+    throw new RangeError(`--reps needs a positive integer, got ${reps}`);
+  }
+  const known = workloads(FULL).map((w) => w.id);
+  for (const id of opts.only ?? []) {
+    if (!known.includes(id)) {
+      throw new RangeError(
+        `--only: unknown workload ${id} (known: ${known.join(", ")})`,
+      );
+    }
   }
   if (out !== undefined) {
     opts.out = new URL(
