@@ -10,13 +10,12 @@ import {
 } from "../future/errors.ts";
 import { checkTimeout, startTimer } from "../future/_timeout.ts";
 import type { Future } from "../future/future.ts";
-import type { ExecutorStats, RunOptions, TaskFunction } from "./executor.ts";
-import type { FromWorker, FunctionRef } from "./_protocol.ts";
+import type { ExecutorStats, RunOptions } from "./executor.ts";
+import type { FromWorker } from "./_protocol.ts";
 import { unmarshalError } from "./_marshal.ts";
-import { functionSource } from "./_function_source.ts";
 import { PoolFuture } from "./_pool_future.ts";
 import { type PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { checkTask, isModuleTask } from "./_task.ts";
+import { needsCloneCheck, refOf } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
 
 export interface PoolConfig {
@@ -27,27 +26,6 @@ export interface PoolConfig {
   idleTimeout: number;
   permissions: Deno.PermissionOptions | undefined;
   name: string;
-}
-
-/** The function part of a task, checked; throws a `TypeError` if bad. */
-export function taskSpec(fn: TaskFunction<never, unknown>): PoolTask["fn"] {
-  checkTask(fn);
-  return isModuleTask(fn)
-    ? { url: fn.url, name: fn.exportName }
-    : functionSource(fn as (...args: never[]) => unknown);
-}
-
-function refOf(spec: PoolTask["fn"]): FunctionRef {
-  return "code" in spec ? { src: spec.id, code: spec.code } : spec;
-}
-
-function needsCloneCheck(args: unknown[]): boolean {
-  for (const arg of args) {
-    if (typeof arg === "object" ? arg !== null : typeof arg === "function") {
-      return true;
-    }
-  }
-  return false;
 }
 
 export class Pool {

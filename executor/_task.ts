@@ -1,6 +1,12 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // Telling the two kinds of task apart, and checking task arguments.
 import type { ModuleTask } from "./module_task.ts";
+import type { TaskFunction } from "./executor.ts";
+import type { FunctionRef } from "./_protocol.ts";
+import { type FunctionSource, functionSource } from "./_function_source.ts";
+
+/** What a pool keeps of a task's function. */
+export type TaskSpec = FunctionSource | { url: string; name: string };
 
 /** Whether a task is a module task rather than a plain function. */
 export function isModuleTask(
@@ -42,4 +48,27 @@ export function checkPositiveInteger(
       }`,
     );
   }
+}
+
+/** The function part of a task, checked; throws a `TypeError` if bad. */
+export function taskSpec(fn: TaskFunction<never, unknown>): TaskSpec {
+  checkTask(fn);
+  return isModuleTask(fn)
+    ? { url: fn.url, name: fn.exportName }
+    : functionSource(fn as (...args: never[]) => unknown);
+}
+
+/** How the worker is told of a task's function, source included. */
+export function refOf(spec: TaskSpec): FunctionRef {
+  return "code" in spec ? { src: spec.id, code: spec.code } : spec;
+}
+
+/** Whether arguments hold anything structured clone could refuse. */
+export function needsCloneCheck(args: unknown[]): boolean {
+  for (const arg of args) {
+    if (typeof arg === "object" ? arg !== null : typeof arg === "function") {
+      return true;
+    }
+  }
+  return false;
 }

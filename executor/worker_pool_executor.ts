@@ -10,11 +10,11 @@ import type {
   TaskFunction,
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
-import { Pool, taskSpec } from "./_pool.ts";
-import { checkPositiveInteger } from "./_task.ts";
+import { Pool } from "./_pool.ts";
+import { checkPositiveInteger, taskSpec } from "./_task.ts";
 
 /** How long an idle worker lives by default: one second. */
-export const DEFAULT_IDLE_TIMEOUT = 1000;
+const DEFAULT_IDLE_TIMEOUT = 1000;
 
 /** Options for {@linkcode WorkerPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
