@@ -15,12 +15,13 @@ export function chainOutside<T>(
   source: PromiseLike<T> | Future<T>,
   target: Future<T>,
 ): void {
-  loop._outside++;
+  const scheduler = loop._scheduler;
+  scheduler.outside++;
   let open = true;
   const release = () => {
     if (open) {
       open = false;
-      loop._outsideDone();
+      scheduler.outsideDone();
     }
   };
   if (source instanceof Future) {

@@ -54,7 +54,7 @@ export class SleepTimer extends TimerHandle {
   /** @ignore */
   _task: Task<unknown> | null = null;
   constructor(loop: EventLoop, ms: number) {
-    super(loop, loop.time() + ms, loop._nextSeq(), noop, EMPTY);
+    super(loop, loop.time() + ms, loop._scheduler.nextSeq(), noop, EMPTY);
   }
   override _run(): void {
     if (!this._cancelled && this._task !== null) {
@@ -76,7 +76,7 @@ class SleepFor<T> {
     if (this.#timer === null) {
       const loop = getRunningLoop();
       this.#timer = new SleepTimer(loop, this.#ms);
-      loop._addTimer(this.#timer);
+      loop._scheduler.addTimer(this.#timer);
       return { value: this.#timer, done: false };
     }
     return { value: this.#value, done: true };

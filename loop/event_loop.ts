@@ -1,11 +1,9 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-import { setImmediate } from "node:timers";
 import { InvalidStateError } from "../future/errors.ts";
 import { Future } from "../future/future.ts";
-import { MAX_TIMER_DELAY } from "../future/_timeout.ts";
 import { Handle } from "./handle.ts";
 import { TimerHandle } from "./timer_handle.ts";
-import { heapify, heapPop, heapPush } from "./_heap.ts";
+import { type Runnable, Scheduler } from "./_scheduler.ts";
 import { state } from "./_state.ts";
 import { Task } from "./task.ts";
 import type { Coroutine } from "./types.ts";
@@ -43,18 +41,6 @@ export type ExceptionHandler = (
   context: ExceptionContext,
 ) => void;
 
-/** Something the ready queue runs: a callback handle or a task step. */
-interface Runnable {
-  _run(): void;
-}
-
-// How long the loop runs callbacks before it lets the host run promise
-// callbacks, timers, I/O and worker messages.
-const SLICE_MS = 10;
-// Compact the timer heap when more than this many and more than half of its
-// entries are cancelled (asyncio's _MIN_SCHEDULED_TIMER_HANDLES).
-const MIN_COMPACT = 100;
-
 type Callback = (...args: never[]) => unknown;
 
 /**
@@ -81,26 +67,15 @@ type Callback = (...args: never[]) => unknown;
  */
 export class EventLoop {
   /** @ignore */
-  _ready: Runnable[] = [];
-  /** @ignore */
-  _outside = 0;
+  readonly _scheduler: Scheduler;
   /** @ignore */
   readonly _tasks: Task<unknown>[] = [];
   /** @ignore */
   readonly _unretrieved: Set<{ report(): void }> = new Set();
   /** @ignore */
   _defaultExecutor: Executor | null = null;
-  #spare: Runnable[] = [];
-  #timers: TimerHandle[] = [];
-  #cancelledTimers = 0;
-  #seq = 0;
-  #virtual: boolean;
-  #now = 0;
   #own = new WeakSet<Future<unknown>>();
   #running = false;
-  #stopping = false;
-  #closed = false;
-  #wake: (() => void) | null = null;
   #handler: ExceptionHandler | null = null;
 
   /**
@@ -120,7 +95,7 @@ export class EventLoop {
    * ```
    */
   constructor(options: EventLoopOptions = {}) {
-    this.#virtual = options.virtualTime === true;
+    this._scheduler = new Scheduler(this, options.virtualTime === true);
   }
 
   /**
@@ -140,7 +115,7 @@ export class EventLoop {
    * ```
    */
   time(): number {
-    return this.#virtual ? this.#now : performance.now();
+    return this._scheduler.time();
   }
 
   /**
@@ -247,24 +222,12 @@ export class EventLoop {
     const handle = new TimerHandle(
       this,
       when,
-      this.#seq++,
+      this._scheduler.nextSeq(),
       callback as Callback,
       args,
     );
-    this._addTimer(handle);
+    this._scheduler.addTimer(handle);
     return handle;
-  }
-
-  /** @ignore */
-  _nextSeq(): number {
-    return this.#seq++;
-  }
-
-  /** @ignore */
-  _addTimer(handle: TimerHandle): void {
-    if (this.#closed) throw new InvalidStateError("The event loop is closed");
-    heapPush(this.#timers, handle);
-    if (this.#wake !== null) this.#wake();
   }
 
   /**
@@ -381,10 +344,11 @@ export class EventLoop {
     this.#checkStartable();
     this.#running = true;
     try {
-      while (!this.#runSlice()) await this.#pause();
+      const scheduler = this._scheduler;
+      while (!scheduler.runSlice()) await scheduler.pause();
     } finally {
       this.#running = false;
-      this.#stopping = false;
+      this._scheduler.stopping = false;
     }
   }
 
@@ -405,8 +369,7 @@ export class EventLoop {
    * ```
    */
   stop(): void {
-    this.#stopping = true;
-    if (this.#wake !== null) this.#wake();
+    this._scheduler.stop();
   }
 
   /**
@@ -430,12 +393,8 @@ export class EventLoop {
     if (this.#running) {
       throw new InvalidStateError("Cannot close a running event loop");
     }
-    if (this.#closed) return;
-    this.#closed = true;
-    this._ready.length = 0;
-    for (const timer of this.#timers) timer.cancel();
-    this.#timers.length = 0;
-    this.#cancelledTimers = 0;
+    if (this._scheduler.closed) return;
+    this._scheduler.clear();
     for (const failure of this._unretrieved) failure.report();
     this._unretrieved.clear();
     const executor = this._defaultExecutor;
@@ -485,7 +444,7 @@ export class EventLoop {
    * ```
    */
   isClosed(): boolean {
-    return this.#closed;
+    return this._scheduler.closed;
   }
 
   /**
@@ -518,7 +477,9 @@ export class EventLoop {
     fn: TaskFunction<A, R>,
     ...args: A
   ): Future<Awaited<R>> {
-    if (this.#closed) throw new InvalidStateError("The event loop is closed");
+    if (this.isClosed()) {
+      throw new InvalidStateError("The event loop is closed");
+    }
     return runInExecutor(this, executor, fn, args);
   }
 
@@ -611,8 +572,7 @@ export class EventLoop {
 
   /** @ignore */
   _schedule(runnable: Runnable): void {
-    this._ready.push(runnable);
-    if (this.#wake !== null) this.#wake();
+    this._scheduler.schedule(runnable);
   }
 
   /** @ignore */
@@ -643,19 +603,10 @@ export class EventLoop {
     this.#own.add(future);
   }
 
-  /** @ignore */
-  _outsideDone(): void {
-    this._outside--;
-    if (this.#wake !== null) this.#wake();
-  }
-
-  /** @ignore */
-  _timerCancelled(): void {
-    this.#cancelledTimers++;
-  }
-
   #check(callback: unknown): void {
-    if (this.#closed) throw new InvalidStateError("The event loop is closed");
+    if (this.isClosed()) {
+      throw new InvalidStateError("The event loop is closed");
+    }
     if (typeof callback !== "function") {
       throw new TypeError(
         `The callback must be a function, got ${typeof callback}`,
@@ -664,7 +615,9 @@ export class EventLoop {
   }
 
   #checkStartable(): void {
-    if (this.#closed) throw new InvalidStateError("The event loop is closed");
+    if (this.isClosed()) {
+      throw new InvalidStateError("The event loop is closed");
+    }
     if (this.#running) {
       throw new InvalidStateError("This event loop is already running");
     }
@@ -673,104 +626,6 @@ export class EventLoop {
         "Cannot run an event loop while another loop is running",
       );
     }
-  }
-
-  /** The earliest live deadline, or Infinity; drops cancelled timers. */
-  #nextDeadline(): number {
-    const timers = this.#timers;
-    if (
-      this.#cancelledTimers > MIN_COMPACT &&
-      this.#cancelledTimers * 2 > timers.length
-    ) {
-      let kept = 0;
-      for (const timer of timers) {
-        if (timer._cancelled) timer._scheduled = false;
-        else timers[kept++] = timer;
-      }
-      timers.length = kept;
-      heapify(timers);
-      this.#cancelledTimers = 0;
-    }
-    while (timers.length > 0 && timers[0]._cancelled) {
-      heapPop(timers)._scheduled = false;
-      this.#cancelledTimers--;
-    }
-    return timers.length > 0 ? timers[0]._when : Infinity;
-  }
-
-  /** One round: due timers join the ready queue, then the queue runs. */
-  #runOnce(): void {
-    const timers = this.#timers;
-    if (timers.length > 0 && this.#nextDeadline() <= this.time()) {
-      const now = this.time();
-      while (timers.length > 0 && timers[0]._when <= now) {
-        const timer = heapPop(timers);
-        timer._scheduled = false;
-        if (timer._cancelled) this.#cancelledTimers--;
-        else this._ready.push(timer);
-      }
-    }
-    const batch = this._ready;
-    if (batch.length === 0) return;
-    this._ready = this.#spare;
-    for (let i = 0; i < batch.length; i++) batch[i]._run();
-    batch.length = 0;
-    this.#spare = batch;
-  }
-
-  /**
-   * Runs rounds for up to SLICE_MS; returns true once the loop stops, false
-   * when it must wait for the host (idle, or time to let it in).
-   */
-  #runSlice(): boolean {
-    const previous = state.running;
-    state.running = this;
-    const end = performance.now() + SLICE_MS;
-    try {
-      for (;;) {
-        this.#runOnce();
-        if (this.#stopping) return true;
-        if (this._ready.length === 0) {
-          const when = this.#nextDeadline();
-          if (when === Infinity) return false;
-          if (this.#virtual) {
-            if (this._outside > 0) return false;
-            if (when > this.#now) this.#now = when;
-          } else if (when > performance.now()) {
-            return false;
-          }
-        }
-        if (performance.now() >= end) return false;
-      }
-    } finally {
-      state.running = previous;
-    }
-  }
-
-  /** Waits for the host: a macrotask when busy, else a wake-up or timer. */
-  #pause(): Promise<void> {
-    const when = this.#nextDeadline();
-    const due = this.#virtual
-      ? when !== Infinity && this._outside === 0
-      : when <= performance.now();
-    if (this._ready.length > 0 || this.#stopping || due) {
-      return new Promise((resolve) => setImmediate(resolve));
-    }
-    return new Promise((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      this.#wake = () => {
-        this.#wake = null;
-        if (timer !== undefined) clearTimeout(timer);
-        resolve();
-      };
-      if (!this.#virtual && when !== Infinity) {
-        const delay = Math.ceil(when - performance.now());
-        timer = setTimeout(
-          this.#wake,
-          Math.min(MAX_TIMER_DELAY, Math.max(0, delay)),
-        );
-      }
-    });
   }
 }
 

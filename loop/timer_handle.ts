@@ -95,7 +95,7 @@ export class TimerHandle extends Handle {
    */
   override cancel(): void {
     if (this._cancelled) return;
-    if (this._scheduled) this._loop._timerCancelled();
+    if (this._scheduled) this._loop._scheduler.timerCancelled();
     super.cancel();
   }
 }
