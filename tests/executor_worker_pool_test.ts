@@ -153,3 +153,20 @@ Deno.test("submit after shutdown throws InvalidStateError synchronously", async 
   assert.throws(() => ex.map((x: number) => x, [1]), InvalidStateError);
   await ex.shutdown(); // twice is harmless
 });
+
+Deno.test("a plain function may await import(...) inside the worker", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const viaImport = async (url: string, a: number, b: number) => {
+    const { add } = await import(url);
+    return add(a, b);
+  };
+  assert.equal(await ex.submit(viaImport, tasks.href, 20, 22).result(), 42);
+});
+
+Deno.test("a closure over outer variables fails in the worker with a clear error", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const secret = 41;
+  const error = await ex.submit(() => secret + 1).exception();
+  assert.ok(error instanceof ReferenceError);
+  assert.match((error as Error).message, /secret is not defined/);
+});
