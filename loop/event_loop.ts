@@ -17,6 +17,11 @@ export interface EventLoopOptions {
    * Run on a virtual clock that starts at 0 and jumps to the next timer
    * whenever nothing is ready and nothing outside the loop is awaited.
    * Hours of sleeping take milliseconds; the order of events stays the same.
+   *
+   * "Outside" is a promise a task waits on, a future the loop did not
+   * create (an executor's, or a `new Future()`: make futures that the
+   * loop's own callbacks settle with `createFuture()`), and
+   * `runInExecutor` work: while any is pending the clock stands still.
    */
   virtualTime?: boolean;
 }
