@@ -9,6 +9,9 @@ export interface FunctionSource {
 }
 
 const sources = new WeakMap<object, FunctionSource>();
+// Inline arrows make a new function object per call; keyed by their text,
+// they still share one id, and so one revived function per worker.
+const byCode = new Map<string, FunctionSource>();
 let nextId = 1;
 
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
@@ -47,7 +50,11 @@ export function functionSource(
       }...), which a worker cannot revive from its source: use a function expression, an arrow function, or moduleTask()`,
     );
   }
-  source = { id: nextId++, code };
+  source = byCode.get(code);
+  if (source === undefined) {
+    source = { id: nextId++, code };
+    byCode.set(code, source);
+  }
   sources.set(fn, source);
   return source;
 }

@@ -170,3 +170,20 @@ Deno.test("a closure over outer variables fails in the worker with a clear error
   assert.ok(error instanceof ReferenceError);
   assert.match((error as Error).message, /secret is not defined/);
 });
+
+Deno.test("inline functions with the same source share one revived copy", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const sizes = [];
+  for (let i = 0; i < 3; i++) {
+    // A new function object each time round, with the same source.
+    sizes.push(
+      await ex.submit(function probe2(): number {
+        const scope = globalThis as { seen2?: Set<unknown> };
+        scope.seen2 ??= new Set();
+        scope.seen2.add(probe2);
+        return scope.seen2.size;
+      }).result(),
+    );
+  }
+  assert.deepEqual(sizes, [1, 1, 1]);
+});
