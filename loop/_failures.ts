@@ -10,13 +10,27 @@ import type { Task } from "./task.ts";
 export class Failure {
   #loop: EventLoop;
   #name: string;
-  #error: unknown;
+  // An error object is held weakly: its stack frames may hold the task
+  // (as a receiver), and a strong reference from this record, which the
+  // registry keeps, would then keep the task alive for ever. A copy of
+  // its name, message and stack stands in once it is gone.
+  #ref: WeakRef<object> | null = null;
+  #copy: Error | null = null;
+  #value: unknown = undefined;
   #open = true;
 
   constructor(loop: EventLoop, name: string, error: unknown) {
     this.#loop = loop;
     this.#name = name;
-    this.#error = error;
+    if (typeof error === "object" && error !== null) {
+      this.#ref = new WeakRef(error);
+      const copy = new Error(String((error as Error).message ?? error));
+      copy.name = String((error as Error).name ?? "Error");
+      copy.stack = String((error as Error).stack ?? copy.stack);
+      this.#copy = copy;
+    } else {
+      this.#value = error;
+    }
   }
 
   /** Reports the failure once, unless it was retrieved. */
@@ -26,7 +40,9 @@ export class Failure {
     this.#loop._unretrieved.delete(this);
     this.#loop.callExceptionHandler({
       message: `Task exception was never retrieved (${this.#name})`,
-      exception: this.#error,
+      exception: this.#ref === null
+        ? this.#value
+        : this.#ref.deref() ?? this.#copy,
     });
   }
 

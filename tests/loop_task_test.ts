@@ -383,3 +383,28 @@ Deno.test("a coroutine returning while cancellation is pending ends cancelled", 
   assert.equal(error.message, "self");
   loop.close();
 });
+
+Deno.test("a failure never retrieved is reported when the task is garbage-collected", async () => {
+  const mod = new URL("../loop/mod.ts", import.meta.url).href;
+  const code = `
+    import { EventLoop, sleep } from "${mod}";
+    const loop = new EventLoop({ virtualTime: true });
+    loop.setExceptionHandler((_l, c) => console.log("REPORTED", c.message));
+    (() => {
+      loop.createTask((function* () { yield* sleep(1); throw new Error("x"); })());
+    })();
+    await loop.runUntilComplete(sleep(10));
+    for (let i = 0; i < 5; i++) {
+      globalThis.gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    console.log("END");
+  `;
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--v8-flags=--expose-gc", code],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const text = new TextDecoder().decode(stdout);
+  assert.match(text, /REPORTED Task exception was never retrieved[^]*END/);
+});
