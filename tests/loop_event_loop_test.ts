@@ -309,3 +309,28 @@ Deno.test("runInExecutor with a given executor", async () => {
     loop.runInExecutor(null, () => 1);
   }, InvalidStateError);
 });
+
+Deno.test("virtual time gives the same order of events as the real clock", async () => {
+  async function trace(virtualTime: boolean): Promise<string[]> {
+    const loop = new EventLoop({ virtualTime });
+    const events: string[] = [];
+    function* worker(name: string, delays: number[]): Coroutine<void> {
+      for (const ms of delays) {
+        yield* sleep(ms);
+        events.push(name);
+      }
+    }
+    // Deadlines 10 ms apart or more, so a late wake-up on a busy machine
+    // cannot reorder the real run.
+    loop.createTask(worker("a", [15, 20]));
+    loop.createTask(worker("b", [5, 20]));
+    loop.createTask(worker("c", [45]));
+    loop.callLater(55, () => events.push("timer"));
+    await loop.runUntilComplete(sleep(60));
+    loop.close();
+    return events;
+  }
+  const real = await trace(false);
+  assert.deepEqual(real, ["b", "a", "b", "a", "c", "timer"]);
+  assert.deepEqual(await trace(true), real);
+});
