@@ -2,6 +2,33 @@
 /**
  * A generator-coroutine event loop, Python's generator-era `asyncio`.
  *
+ * A coroutine is a `function*`; `yield*` is Python's `yield from` and
+ * works on coroutines, futures and tasks (`yield promise` waits on a
+ * promise). {@linkcode EventLoop} runs them as {@linkcode Task}s; the module
+ * functions ({@linkcode sleep}, {@linkcode wait}, {@linkcode gather},
+ * {@linkcode waitFor}, {@linkcode timeout}, {@linkcode TaskGroup}, ...)
+ * follow asyncio, with milliseconds for durations. With
+ * `{ virtualTime: true }` the clock jumps over idle time, so hours of
+ * sleeping take milliseconds.
+ *
+ * @example Python's `loop.run_until_complete(asyncio.wait(coros))`
+ * ```ts
+ * import { EventLoop, sleep, wait } from "@concurrent/futures/loop";
+ * import assert from "node:assert/strict";
+ *
+ * const order: number[] = [];
+ * function* sleeper(i: number, seconds: number) {
+ *   yield* sleep(seconds * 1000);
+ *   order.push(i);
+ * }
+ * const loop = new EventLoop({ virtualTime: true });
+ * const coros = [sleeper(0, 3), sleeper(1, 1), sleeper(2, 2)];
+ * await loop.runUntilComplete(wait(coros));
+ * loop.close();
+ * assert.deepEqual(order, [1, 2, 0]);
+ * assert.equal(loop.time(), 3000);
+ * ```
+ *
  * @module
  */
 export * from "./types.ts";
