@@ -5,6 +5,13 @@
 import { Future, type FutureState } from "../future/future.ts";
 import { InvalidStateError } from "../future/errors.ts";
 
+const INSPECT = Symbol.for("Deno.customInspect");
+type Inspect = (
+  this: unknown,
+  inspect: (value: unknown, options?: unknown) => string,
+  options?: unknown,
+) => string;
+
 export class PoolFuture<T> extends Future<T> {
   #started = false;
   #revoke: () => boolean;
@@ -44,9 +51,24 @@ export class PoolFuture<T> extends Future<T> {
     return true;
   }
 
+  /** Shows "running" in `console.log` while the task runs. */
+  [INSPECT](
+    inspect: (value: unknown, options?: unknown) => string,
+    options?: unknown,
+  ): string {
+    if (this.state === "running") return "Future { <running> }";
+    const base = (Future.prototype as unknown as Record<symbol, Inspect>)[
+      INSPECT
+    ];
+    return base.call(this, inspect, options);
+  }
+
   /** Cancels the future even while it runs (its worker was terminated). */
   forceCancel(message?: string): boolean {
     this.#started = false;
     return super.cancel(message);
   }
 }
+
+// Users see a Future; the subclass is an implementation detail.
+Object.defineProperty(PoolFuture, "name", { value: "Future" });

@@ -110,7 +110,16 @@ function reply(id: number, value: unknown): void {
 }
 
 function fail(id: number, thrown: unknown): void {
-  send({ t: "err", id, error: cloneableError(marshalError(thrown)) });
+  let error;
+  try {
+    error = cloneableError(marshalError(thrown));
+  } catch (failure) {
+    // A hostile error (a throwing getter, a revoked proxy) still reports.
+    error = marshalError(
+      new TypeError(`The task's error could not be read: ${failure}`),
+    );
+  }
+  send({ t: "err", id, error });
 }
 
 /** Whether the task may run: it claims its slot unless it was revoked. */
