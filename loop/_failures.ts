@@ -17,11 +17,13 @@ export class Failure {
   #ref: WeakRef<object> | null = null;
   #copy: Error | null = null;
   #value: unknown = undefined;
+  #task: WeakRef<Task<unknown>>;
   #open = true;
 
-  constructor(loop: EventLoop, name: string, error: unknown) {
+  constructor(loop: EventLoop, task: Task<unknown>, error: unknown) {
     this.#loop = loop;
-    this.#name = name;
+    this.#name = task.getName();
+    this.#task = new WeakRef(task);
     if (typeof error === "object" && error !== null) {
       this.#ref = new WeakRef(error);
       const copy = new Error(String((error as Error).message ?? error));
@@ -43,6 +45,7 @@ export class Failure {
       exception: this.#ref === null
         ? this.#value
         : this.#ref.deref() ?? this.#copy,
+      task: this.#task.deref(),
     });
   }
 
@@ -65,7 +68,7 @@ export function trackFailure(
   task: Task<unknown>,
   error: unknown,
 ): Failure {
-  const failure = new Failure(loop, task.getName(), error);
+  const failure = new Failure(loop, task, error);
   loop._unretrieved.add(failure);
   registry.register(task, failure, failure);
   return failure;

@@ -352,6 +352,7 @@ Deno.test("a failure never retrieved is reported on close; a retrieved one is no
   assert.equal(seen.length, 1);
   assert.match(seen[0].message, /never retrieved.*lost/);
   assert.equal((seen[0].exception as Error).message, "ignored");
+  assert.equal(seen[0].task?.getName(), "lost");
 });
 
 Deno.test("an awaited failure counts as retrieved", async () => {
