@@ -334,3 +334,26 @@ Deno.test("virtual time gives the same order of events as the real clock", async
   assert.deepEqual(real, ["b", "a", "b", "a", "c", "timer"]);
   assert.deepEqual(await trace(true), real);
 });
+
+Deno.test("runInExecutor: cancelling the loop's future cancels work not started", async () => {
+  const { AsyncPoolExecutor } = await import(
+    "../executor/async_pool_executor.ts"
+  );
+  await using executor = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const loop = new EventLoop({ virtualTime: true });
+  let secondRan = false;
+  function* main(): Coroutine<boolean> {
+    const first = loop.runInExecutor(
+      executor,
+      () => new Promise((r) => setTimeout(r, 10)),
+    );
+    const second = loop.runInExecutor(executor, () => secondRan = true);
+    second.cancel();
+    yield* first;
+    return second.cancelled();
+  }
+  assert.equal(await loop.runUntilComplete(main()), true);
+  await executor.shutdown({ wait: true });
+  assert.equal(secondRan, false);
+  loop.close();
+});
