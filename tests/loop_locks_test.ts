@@ -354,6 +354,53 @@ Deno.test("Condition: a cancelled wait re-acquires the lock before CancelledErro
   ]);
 });
 
+Deno.test("Condition: a cancellation while re-acquiring still ends with the lock held", async () => {
+  const log: string[] = [];
+  await runLoop(function* (loop) {
+    const cond = new Condition();
+    const waiter = loop.createTask(cond.withLock(function* () {
+      try {
+        yield* cond.wait();
+        log.push("returned");
+      } catch (error) {
+        log.push(
+          `${(error as Error).name} at ${loop.time()}, locked=${cond.locked()}`,
+        );
+        throw error;
+      }
+    }));
+    yield* sleep(10);
+    yield* cond.acquire();
+    cond.notify(); // the waiter wakes and queues for the lock ...
+    yield* sleep(10);
+    waiter.cancel(); // ... and is cancelled while it waits for it
+    yield* sleep(30);
+    assert.equal(waiter.done(), false);
+    cond.release();
+    assert.equal(yield* outcome(waiter), "CancelledError");
+    assert.equal(cond.locked(), false); // withLock released it
+  });
+  assert.deepEqual(log, ["CancelledError at 50, locked=true"]);
+});
+
+Deno.test("Condition: acquired() holds the lock to the end of the block", async () => {
+  await runLoop(function* (loop) {
+    const cond = new Condition();
+    const waiter = loop.createTask((function* () {
+      using _held = yield* cond.acquired();
+      yield* cond.wait();
+      return cond.locked();
+    })());
+    yield* sleep(5);
+    {
+      using _held = yield* cond.acquired();
+      cond.notifyAll();
+    }
+    assert.equal(yield* waiter, true);
+    assert.equal(cond.locked(), false);
+  });
+});
+
 Deno.test("Condition: a waiter cancelled as it is notified passes the notification on", async () => {
   const log: string[] = [];
   await runLoop(function* (loop) {

@@ -514,12 +514,23 @@ Deno.test("PriorityQueue: compares like Python tuples: numbers, strings, arrays"
 Deno.test("PriorityQueue: mixed kinds sort by kind instead of throwing", () => {
   const queue = new PriorityQueue<unknown>();
   const obj = { o: 1 };
-  for (const v of [obj, "s", 3, [0], null, true, undefined, NaN, -1]) {
+  for (const v of [obj, "s", 3, [0], null, true, undefined, NaN, false, -1]) {
     queue.putNowait(v);
   }
   const out: unknown[] = [];
   while (!queue.empty()) out.push(queue.getNowait());
-  assert.deepEqual(out, [undefined, null, true, NaN, -1, 3, "s", [0], obj]);
+  assert.deepEqual(out, [
+    undefined,
+    null,
+    false,
+    true,
+    NaN,
+    -1,
+    3,
+    "s",
+    [0],
+    obj,
+  ]);
 });
 
 Deno.test("PriorityQueue: a compare option orders the items; ties stay FIFO", () => {
