@@ -431,17 +431,17 @@ export class Task<T> extends Future<T> {
     this.#throwIn = NONE;
     this.#resume = undefined;
     const waiter = this.#waiter;
-    if (waiter instanceof SleepTimer) {
+    if (waiter !== null) {
       this.#waiter = null;
-    } else if (waiter !== null) {
-      this.#waiter = null;
-      try {
-        value = waiter.resultNow();
-      } catch (e) {
-        if (error === NONE) error = e;
+      if (!(waiter instanceof SleepTimer)) {
+        try {
+          value = waiter.resultNow();
+        } catch (e) {
+          if (error === NONE) error = e;
+        }
+        if (this.#deliver) this.#deliver = false;
+        else value = undefined;
       }
-      if (this.#deliver) this.#deliver = false;
-      else value = undefined;
     }
     if (this.#mustCancel) {
       if (!(error instanceof CancelledError)) {
@@ -479,7 +479,7 @@ export class Task<T> extends Future<T> {
     const yielded = step.value;
     if (yielded === SLEEP0) {
       this.#resume = RESUME;
-      this._loop._schedule(this);
+      this._loop._scheduler.schedule(this);
     } else if (yielded instanceof SleepTimer) {
       this.#waiter = yielded;
       yielded._task = this as Task<unknown>;
