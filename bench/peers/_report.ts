@@ -150,7 +150,13 @@ function markdown(t: Table): string {
 
 function titles(results: Results): Map<string, string> {
   const out = new Map<string, string>();
-  for (const row of results.rows) out.set(row.workload.id, row.workload.title);
+  for (const row of results.rows) {
+    const load = results.meta.loadAt[row.workload.id];
+    const note = load === undefined || Number.isNaN(load)
+      ? ""
+      : ` (load ${num(load, 2)} at start)`;
+    out.set(row.workload.id, `${row.workload.title}${note}`);
+  }
   return out;
 }
 

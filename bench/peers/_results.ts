@@ -36,6 +36,8 @@ export interface Meta {
   os: string;
   loadBefore: number[];
   loadAfter: number[];
+  /** The 1-minute load average as each workload started. */
+  loadAt: Record<string, number>;
   versions: Record<string, string>;
   sizes: Sizes;
   reps: number;

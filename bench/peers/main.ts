@@ -248,6 +248,7 @@ async function main(args: string[]): Promise<void> {
   const { missing, versions } = await probe();
   const sizes = opts.quick ? QUICK : FULL;
   const rows: Row[] = [];
+  const loadAt: Record<string, number> = {};
   for (const workload of workloads(sizes)) {
     if (opts.only && !opts.only.includes(workload.id)) continue;
     const mine = workload.contestants.map((contestant): Row => ({
@@ -258,6 +259,7 @@ async function main(args: string[]): Promise<void> {
         (contestant.runtime === "npm" ? missing.node : undefined),
     }));
     rows.push(...mine);
+    loadAt[workload.id] = loadavg()[0] ?? NaN;
     const first = workload.warmUp ? 0 : 1;
     for (let rep = first; rep <= opts.reps; rep++) {
       for (const row of mine) {
@@ -292,6 +294,7 @@ async function main(args: string[]): Promise<void> {
     os: `${Deno.build.os} ${Deno.build.arch}`,
     loadBefore,
     loadAfter: loadavg(),
+    loadAt,
     versions,
     sizes,
     reps: opts.reps,
