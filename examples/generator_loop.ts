@@ -24,9 +24,11 @@
  * print("point 4")
  * ```
  *
- * Run it with `deno run examples/generator_loop.ts`, or on virtual time,
- * where it finishes at once and the clock still reads 1–9 s later:
- * `deno run examples/generator_loop.ts --virtual-time`. Sample output:
+ * Run it with `deno run examples/generator_loop.ts` (it takes as long as
+ * the longest sleep), or on virtual time, where it finishes at once while
+ * the loop's clock still reads 1–9 s later:
+ * `deno run examples/generator_loop.ts --virtual-time`. Sample output of
+ * the latter (the real-clock run prints the same lines, less the last):
  *
  * ```text
  * point 1
