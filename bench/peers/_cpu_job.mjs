@@ -1,4 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+// Plain JavaScript shared with Node.js, typed by JSDoc: no TypeScript
+// annotations are possible here.
+// deno-lint-ignore-file explicit-module-boundary-types
 // The CPU-bound job shared by every JavaScript contestant (Deno and Node), so
 // that all of them run the very same code. python_side.py has a line-for-line
 // port.

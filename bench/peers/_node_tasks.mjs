@@ -1,4 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+// Plain JavaScript shared with Node.js, typed by JSDoc: no TypeScript
+// annotations are possible here.
+// deno-lint-ignore-file explicit-module-boundary-types
 // Worker module for piscina and tinypool: both call a named export with one
 // argument.
 import { countPrimes } from "./_cpu_job.mjs";
