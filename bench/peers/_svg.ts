@@ -127,7 +127,10 @@ function panels(results: Results): Panel[] {
 function axis(p: Panel): { ticks: number[]; x: (v: number) => number } {
   const values = p.bars.map((b) => b.value);
   if (p.log) {
-    const lo = Math.floor(Math.log10(Math.min(...values)));
+    // The axis starts a decade below the shortest bar when that bar would
+    // otherwise be a sliver.
+    const least = Math.log10(Math.min(...values));
+    const lo = Math.floor(least) - (least - Math.floor(least) < 0.5 ? 1 : 0);
     let hi = Math.ceil(Math.log10(Math.max(...values)));
     if (hi === lo) hi++;
     const ticks = [];
