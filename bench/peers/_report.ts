@@ -188,6 +188,15 @@ export function renderText(results: Results): string {
   return parts.join("\n");
 }
 
+const NOTES = [
+  "Pools run with 2 workers and are warmed up (every worker started, a few trivial tasks done) before the clock starts, except in the start-up workload. piscina and tinypool use their defaults with `minThreads = maxThreads = 2`; Python uses its default start method (fork on Linux) for `ProcessPoolExecutor`.",
+  "The bare Deno Worker rows are the raw limit: the same `{ id, args }` message echoed by a Worker with no pool around it, with 2 messages in flight per worker (what this module's pool keeps: one running, one queued) or all of them at once.",
+  "Coroutines: every contestant creates all its tasks first and then awaits each in order (`loop.createTask`, `loop.create_task`, Effection's `spawn`), under a fresh loop (`new EventLoop()` / `asyncio.run`).",
+  "Sleepers sleep the same pseudo-random durations (a shared 32-bit LCG) in every contestant, so no run can take less than the longest sleep (about 1 s); the time beyond it is shown as a separate ratio.",
+  "Peak RSS is the process's high-water mark (`VmHWM` in /proc/self/status, read by the process itself at the end), runtime included: an idle Deno process already holds 31-39 MiB, an idle Python one 13 MiB (22 MiB with asyncio and concurrent.futures imported).",
+  "The machine is shared: the load average at the start of each workload is in its heading. CPU-bound speed-ups in particular need two idle cores.",
+];
+
 /** RESULTS.md. */
 export function renderMarkdown(results: Results): string {
   const { meta } = results;
@@ -221,6 +230,10 @@ export function renderMarkdown(results: Results): string {
     "A ratio above 1 favours this module: the peer's time (or memory) divided by ours, or our speed-up divided by the peer's. A speed-up is the serial time in the same runtime divided by the pool's time.",
     "",
     markdown(ratiosTable(results)),
+    "",
+    "## Notes",
+    "",
+    ...NOTES.map((n) => `- ${n}`),
     "",
   );
   return parts.join("\n");
