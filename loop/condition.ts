@@ -365,8 +365,11 @@ export class Condition {
 
   #notify(n: number): void {
     let woken = 0;
+    // Woken (and cancelled) waiters leave the set at once, so repeated
+    // notify() calls do not walk over them again.
     for (const waiter of this.#waiters) {
       if (woken >= n) break;
+      this.#waiters.delete(waiter);
       if (!waiter.done()) {
         woken++;
         waiter.setResult(false);

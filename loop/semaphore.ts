@@ -43,7 +43,11 @@ export class Semaphore {
    * @ignore
    */
   protected _value: number;
+  // Waiters not handed a permit yet, in FIFO order.
   #waiters: Set<Future<true>> | null = null;
+  // Waiters handed a permit whose tasks have not run yet: they count as
+  // waiting (asyncio keeps them in its deque), so newcomers queue behind.
+  #woken = 0;
   #loop: EventLoop | null = null;
 
   /**
@@ -87,7 +91,7 @@ export class Semaphore {
    * ```
    */
   locked(): boolean {
-    if (this._value === 0) return true;
+    if (this._value === 0 || this.#woken > 0) return true;
     if (this.#waiters !== null) {
       for (const waiter of this.#waiters) if (!waiter.cancelled()) return true;
     }
@@ -134,9 +138,12 @@ export class Semaphore {
       woken = true;
     } finally {
       waiters.delete(waiter);
-      // Handed a permit but leaving without it (cancelled at the wake-up):
-      // give it back, so the loop below hands it to the next waiter.
-      if (!woken && waiter.done() && !waiter.cancelled()) this._value++;
+      if (waiter.done() && !waiter.cancelled()) {
+        this.#woken--;
+        // Handed a permit but leaving without it (cancelled at the
+        // wake-up): give it back, so the loop below passes it on.
+        if (!woken) this._value++;
+      }
       // Waiters that queued behind us while permits were free (FIFO keeps
       // them waiting) get as many permits as there are.
       while (this._value > 0 && this.#wakeUpNext()) {
@@ -235,10 +242,13 @@ export class Semaphore {
 
   /** Hands a permit to the first pending waiter; false if there is none. */
   #wakeUpNext(): boolean {
-    if (this.#waiters === null) return false;
-    for (const waiter of this.#waiters) {
+    const waiters = this.#waiters;
+    if (waiters === null) return false;
+    for (const waiter of waiters) {
+      waiters.delete(waiter);
       if (!waiter.done()) {
         this._value--;
+        this.#woken++;
         waiter.setResult(true);
         return true;
       }

@@ -551,6 +551,44 @@ Deno.test("Semaphore: 100 waiters served in FIFO order, one release at a time an
   }
 });
 
+Deno.test("Semaphore and Condition: 10,000 waiters woken in one go are served in order", async () => {
+  const n = 10_000;
+  await runLoop(function* (loop) {
+    const sem = new Semaphore(0);
+    const cond = new Condition();
+    const order: string[] = [];
+    const semTasks = Array.from(
+      { length: n },
+      (_, i) =>
+        loop.createTask((function* () {
+          yield* sem.acquire();
+          order.push(`s${i}`);
+        })()),
+    );
+    const condTasks = Array.from(
+      { length: n },
+      (_, i) =>
+        loop.createTask(
+          cond.withLock(function* () {
+            yield* cond.wait();
+            order.push(`c${i}`);
+          }),
+        ),
+    );
+    yield* sleep(1);
+    for (let i = 0; i < n; i++) sem.release();
+    yield* cond.withLock(function* () {
+      for (let i = 0; i < n; i++) cond.notify(1);
+    });
+    for (const task of [...semTasks, ...condTasks]) yield* task;
+    const expected = [
+      ...Array.from({ length: n }, (_, i) => `s${i}`),
+      ...Array.from({ length: n }, (_, i) => `c${i}`),
+    ];
+    assert.deepEqual(order, expected);
+  });
+});
+
 Deno.test("Semaphore: a newcomer waits behind a woken waiter even with a free permit", async () => {
   const order: string[] = [];
   await runLoop(function* (loop) {
