@@ -8,7 +8,29 @@
  * is marked done; `queue.shutdown()` then ends the consumers (Python 3.13
  * style), and a summary is printed. The program exits by itself.
  *
- * Run: deno run -A examples/pipeline.ts [jobs=18]
+ * Run: deno run -A examples/pipeline.ts [jobs=18]   (about 2 s on 2 cores)
+ *
+ * Output (abridged; timings and which consumer gets which job vary):
+ * ```text
+ *  0.01 s  producer  queue full, waiting to add #5
+ *  0.18 s  alpha     job # 1: 28006 primes below 325,000
+ *  0.23 s  beta      job # 2: 29977 primes below 350,000
+ *  ...
+ *  0.95 s  producer  all 18 jobs queued
+ *  ...
+ *  1.76 s  alpha     job #18: 60238 primes below 750,000
+ *  1.76 s  main      queue joined, shutting it down
+ *
+ * Summary
+ *   jobs processed : 18 of 18 (each exactly once)
+ *   alpha          : 7 jobs
+ *   beta           : 6 jobs
+ *   gamma          : 5 jobs
+ *   primes counted : 797,156
+ *   queue size     : 4, workers: 3
+ *   wall time      : 1.76 s
+ *   job time, sum  : 4.86 s (2.8 jobs running at once on average)
+ * ```
  *
  * The Python it mirrors:
  *
@@ -35,30 +57,23 @@ import {
 import { WorkerPoolExecutor } from "../executor/mod.ts";
 
 /**
- * The CPU-heavy step, run on a worker. It is shipped by its source text,
- * so it must be self-contained.
+ * The CPU-heavy step, run on a worker: counts the primes below `limit` by
+ * trial division (slow on purpose). It is shipped to the worker by its
+ * source text, so it must be self-contained.
  */
 function countPrimes(limit: number): number {
-  const composite = new Uint8Array(limit + 1);
   let count = 0;
-  for (let n = 2; n <= limit; n++) {
-    if (composite[n]) continue;
-    count++;
-    for (let m = n * n; m <= limit; m += n) composite[m] = 1;
-  }
-  // Repeat a trial division pass so each job takes a noticeable moment.
-  let checks = 0;
-  for (let n = limit - 2000; n <= limit; n++) {
-    let prime = n > 1;
+  for (let n = 2; n < limit; n++) {
+    let prime = true;
     for (let d = 2; d * d <= n; d++) {
       if (n % d === 0) {
         prime = false;
         break;
       }
     }
-    if (prime) checks++;
+    if (prime) count++;
   }
-  return checks >= 0 ? count : -1;
+  return count;
 }
 
 interface Job {
@@ -83,7 +98,7 @@ const elapsed = (): string =>
 
 function* producer(queue: Queue<Job>): Coroutine<void> {
   for (let id = 1; id <= JOBS; id++) {
-    const job = { id, limit: 2_000_000 + id * 250_000 };
+    const job = { id, limit: 300_000 + id * 25_000 };
     if (queue.full()) {
       console.log(`${elapsed()}  producer  queue full, waiting to add #${id}`);
     }
