@@ -172,7 +172,9 @@ export class Lock {
 
   /**
    * Runs `body` holding the lock and releases it however `body` ends
-   * (Python's `async with lock:`).
+   * (Python's `async with lock:`). A critical section with nothing to wait
+   * for reads better as `using _ = yield* lock.acquired();` (a generator
+   * function without `yield` trips deno lint's `require-yield`).
    *
    * @typeParam R What `body` returns.
    * @param body A generator function: the critical section.
