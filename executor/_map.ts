@@ -143,7 +143,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
       if (head !== undefined) {
         let results: R[];
         try {
-          results = await this.#within(head.result());
+          // A result that is ready is yielded even past the deadline, as
+          // Python's Future.result(timeout) returns a done future's value.
+          results = head.done()
+            ? head.resultNow()
+            : await this.#within(head.result());
         } catch (error) {
           this.#close();
           throw error;
@@ -170,6 +174,8 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #within<T>(promise: Promise<T>): Promise<T> {
     const signal = this.#signal;
     if (this.#deadline === Infinity && signal === undefined) return promise;
+    // Once the race is lost, the promise's own outcome must not go unhandled.
+    promise.catch(() => {});
     return new Promise<T>((resolve, reject) => {
       const left = this.#deadline - performance.now();
       if (left <= 0) {

@@ -85,16 +85,18 @@ for (const [name, make] of executors) {
     assert.deepEqual(seen, [1]);
   });
 
-  Deno.test(`${name}.map times out counted from the call`, async () => {
+  Deno.test(`${name}.map times out and cancels what has not started`, async () => {
     await using ex = make();
-    const iterator = ex.map(sleepThen, [1, 60, 60, 60, 60, 60], {
+    const iterator = ex.map(sleepThen, [200, 200, 200, 200, 200, 200], {
       timeout: 30,
     });
-    assert.deepEqual(await iterator.next(), { done: false, value: 1 });
-    await assert.rejects(iterator.next(), TimeoutError);
+    await assert.rejects(iterator.next(), {
+      name: "TimeoutError",
+      message: "map() results were not ready within 30 ms",
+    });
     assert.deepEqual(await iterator.next(), { done: true, value: undefined });
     await ex.shutdown();
-    // The two running ones finished; the others were cancelled.
+    // The running ones finished; the others were cancelled.
     assert.ok(ex.stats.completed <= 4, JSON.stringify(ex.stats));
   });
 
@@ -159,6 +161,17 @@ for (const [name, make] of executors) {
     assert.deepEqual(seen, [1, 2]);
   });
 }
+
+Deno.test("map's timeout counts from the call; ready results still come", async () => {
+  await using ex = new AsyncPoolExecutor();
+  const iterator = ex.map(sleepThen, [1, 300], { timeout: 100 });
+  await sleepThen(150); // past the deadline, before the first next()
+  assert.deepEqual(await iterator.next(), { done: false, value: 1 });
+  const start = performance.now();
+  await assert.rejects(iterator.next(), TimeoutError);
+  // Not another 100 ms from this next(): the deadline has passed.
+  assert.ok(performance.now() - start < 90);
+});
 
 Deno.test("map starts work eagerly, before the first next()", async () => {
   await using ex = new AsyncPoolExecutor({ maxWorkers: 2 });
