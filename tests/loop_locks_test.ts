@@ -3,7 +3,11 @@
 // virtual time: semantics, FIFO fairness, and wake-ups that survive a
 // cancellation arriving at the same moment.
 import assert from "node:assert/strict";
-import { CancelledError, InvalidStateError } from "../future/mod.ts";
+import {
+  CancelledError,
+  InvalidStateError,
+  TimeoutError,
+} from "../future/mod.ts";
 import {
   Barrier,
   BoundedSemaphore,
@@ -12,10 +16,16 @@ import {
   type Coroutine,
   Event,
   EventLoop,
+  gather,
   Lock,
+  Queue,
+  run,
   Semaphore,
   sleep,
   type Task,
+  TaskGroup,
+  timeout,
+  waitFor,
 } from "../loop/mod.ts";
 
 /** Runs `main` on a fresh virtual-time loop and closes it. */
@@ -861,4 +871,62 @@ Deno.test("CancelledError thrown into a lock waiter is the task's cancellation",
     lock.release();
     assert.equal(lock.locked(), false);
   });
+});
+
+Deno.test("primitives under waitFor, timeout, gather and TaskGroup", async () => {
+  await run(
+    (function* () {
+      const queue = new Queue<number>();
+      try {
+        yield* waitFor(queue.get(), 50);
+        assert.fail("not reached");
+      } catch (error) {
+        assert.ok(error instanceof TimeoutError);
+      }
+      queue.putNowait(1);
+      assert.equal(yield* waitFor(queue.get(), 50), 1);
+
+      const lock = new Lock();
+      yield* lock.acquire();
+      try {
+        yield* timeout(30, lock.acquire());
+        assert.fail("not reached");
+      } catch (error) {
+        assert.ok(error instanceof TimeoutError);
+      }
+      lock.release();
+      assert.equal(lock.locked(), false); // the timed-out waiter left nothing behind
+
+      const cond = new Condition();
+      const seen = yield* cond.withLock(function* () {
+        try {
+          yield* timeout(20, cond.wait());
+          return "notified";
+        } catch (error) {
+          return `${(error as Error).name}, locked=${cond.locked()}`;
+        }
+      });
+      assert.equal(seen, "TimeoutError, locked=true");
+
+      const small = new Queue<number>(1);
+      const results = yield* gather([
+        small.put(1),
+        small.put(2),
+        small.get(),
+        small.get(),
+      ]);
+      assert.deepEqual(results, [undefined, undefined, 1, 2]);
+
+      const got = yield* TaskGroup.run(function* (tg) {
+        const getter = tg.createTask(small.get());
+        tg.createTask((function* () {
+          yield* sleep(5);
+          small.putNowait(9);
+        })());
+        return getter;
+      });
+      assert.equal(got.resultNow(), 9);
+    })(),
+    { virtualTime: true },
+  );
 });
