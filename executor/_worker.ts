@@ -22,6 +22,8 @@ const scope = globalThis as unknown as WorkerScope;
 const realClose = scope.close.bind(scope);
 const functions = new Map<number, AnyFunction>();
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+// Exports already loaded, so later calls run without a promise in between.
+const exportsByKey = new Map<string, AnyFunction>();
 const inbox: RunMessage[] = [];
 let slots: Int32Array | undefined;
 let ready = false;
@@ -78,6 +80,9 @@ function resolve(ref: FunctionRef): AnyFunction | Promise<AnyFunction> {
     }
     return fn;
   }
+  const key = `${ref.name}@${ref.url}`;
+  const loaded = exportsByKey.get(key);
+  if (loaded !== undefined) return loaded;
   let module = modules.get(ref.url);
   if (module === undefined) {
     module = import(ref.url);
@@ -90,6 +95,7 @@ function resolve(ref: FunctionRef): AnyFunction | Promise<AnyFunction> {
         `Module ${ref.url} has no exported function "${ref.name}"`,
       );
     }
+    exportsByKey.set(key, fn as AnyFunction);
     return fn as AnyFunction;
   });
 }
