@@ -164,3 +164,26 @@ Deno.test("a pool that is never shut down lets the process exit", async () => {
   // Start-up plus 100 ms of idleness, far below a hang.
   assert.ok(performance.now() - start < 10_000);
 });
+
+Deno.test("workers that cannot load their module break the executor", async () => {
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      new URL("./fixtures/executor_unstartable_pool.ts", import.meta.url)
+        .pathname,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const lines = new TextDecoder().decode(stdout).trim().split("\n");
+  assert.equal(code, 0);
+  assert.equal(lines.length, 4, lines.join("\n"));
+  for (const line of lines.slice(0, 3)) {
+    assert.match(
+      line,
+      /^BrokenExecutorError: WorkerPoolExecutor is broken: worker "WorkerPoolExecutor \d" could not start: .*Requires read access/,
+    );
+  }
+  assert.equal(lines[3], "later: BrokenExecutorError");
+});
