@@ -6,6 +6,7 @@ import { TimeoutError } from "../future/errors.ts";
 import { checkTimeout, startTimer } from "../future/_timeout.ts";
 import type { MapOptions } from "./executor.ts";
 import { checkPositiveInteger } from "./_task.ts";
+import { Fifo } from "./_fifo.ts";
 
 /** Submits one batch of items and gives a future of their results. */
 export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
@@ -71,9 +72,10 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #timeout: number | undefined;
   #signal: AbortSignal | undefined;
   /** Submitted batches whose results are not yielded yet, in order. */
-  #pending: Future<R[]>[] = [];
-  /** Results of the batch being yielded. */
+  #pending = new Fifo<Future<R[]>>();
+  /** Results of the batch being yielded, from `#readyAt` on. */
   #ready: R[] = [];
+  #readyAt = 0;
   #batch: A[] = [];
   #inputDone = false;
   #inputError: { error: unknown } | undefined = undefined;
@@ -135,11 +137,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         this.#close();
         throw this.#signal.reason;
       }
-      if (this.#ready.length > 0) {
-        return { done: false, value: this.#ready.shift() as R };
+      if (this.#readyAt < this.#ready.length) {
+        return { done: false, value: this.#ready[this.#readyAt++] };
       }
       if (this.#closed) return { done: true, value: undefined };
-      const head = this.#pending[0];
+      const head = this.#pending.peek();
       if (head !== undefined) {
         let results: R[];
         try {
@@ -154,6 +156,7 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         }
         this.#pending.shift();
         this.#ready = results;
+        this.#readyAt = 0;
         this.#fill();
         continue;
       }
@@ -288,9 +291,9 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     if (this.#closed && this.#pending.length === 0) return;
     this.#closed = true;
     this.#signal?.removeEventListener("abort", this.#onAbort);
-    for (const future of this.#pending) future.cancel();
-    this.#pending = [];
+    for (const future of this.#pending.drain()) future.cancel();
     this.#ready = [];
+    this.#readyAt = 0;
     if (!this.#inputDone) {
       this.#inputDone = true;
       try {
