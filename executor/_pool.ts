@@ -15,12 +15,12 @@ import type { FromWorker } from "./_protocol.ts";
 import { unmarshalError } from "./_marshal.ts";
 import { PoolFuture } from "./_pool_future.ts";
 import { type PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { needsCloneCheck, refOf } from "./_task.ts";
+import { needsCloneCheck, refOf, type TaskSpec } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
 
 export interface PoolConfig {
   maxWorkers: number;
-  initializer: PoolTask["fn"] | undefined;
+  initializer: TaskSpec | undefined;
   initargs: unknown[];
   maxTasksPerWorker: number;
   idleTimeout: number;
@@ -76,7 +76,7 @@ export class Pool {
   }
 
   submit(
-    spec: PoolTask["fn"],
+    spec: TaskSpec,
     args: unknown[],
     options: RunOptions & { batch?: boolean },
   ): Future<unknown> {

@@ -4,13 +4,14 @@
 import { startTimer } from "../future/_timeout.ts";
 import type { PoolFuture } from "./_pool_future.ts";
 import type { FunctionSource } from "./_function_source.ts";
+import type { TaskSpec } from "./_task.ts";
 import type { FromWorker, FunctionRef, ToWorker } from "./_protocol.ts";
 import { QUEUED, REVOKED, SLOTS, STARTED, tagOf } from "./_protocol.ts";
 
 /** A submitted task, wherever it is: in the pool's queue or on a worker. */
 export interface PoolTask {
   id: number;
-  fn: FunctionSource | { url: string; name: string };
+  fn: TaskSpec;
   args: unknown[];
   batch: boolean;
   transfer: Transferable[] | undefined;
