@@ -331,6 +331,9 @@ export class Pool {
 
   #break(message: string, cause: unknown): void {
     if (this.#broken !== undefined) return;
+    if (cause instanceof Error && !message.includes(cause.message)) {
+      message += ` (${cause.name}: ${cause.message})`;
+    }
     this.#broken = { message, cause };
     const tasks = this.#queue.drain();
     for (const w of [...this.#workers]) {
@@ -381,11 +384,18 @@ export class Pool {
 
   #spawn(): PoolWorker | undefined {
     const { name, permissions, initializer, initargs } = this.#config;
-    const w = new PoolWorker(
-      `${name} ${this.#nextWorker++}`,
-      permissions,
-      this.#handlers,
-    );
+    let w: PoolWorker;
+    try {
+      w = new PoolWorker(
+        `${name} ${this.#nextWorker++}`,
+        permissions,
+        this.#handlers,
+      );
+    } catch (error) {
+      // E.g. permissions the program itself does not have.
+      this.#break("a worker could not be created", error);
+      return undefined;
+    }
     this.#workers.add(w);
     try {
       w.init(

@@ -165,24 +165,45 @@ Deno.test("a pool that is never shut down lets the process exit", async () => {
   assert.ok(performance.now() - start < 10_000);
 });
 
-Deno.test("workers that cannot load their module break the executor", async () => {
+async function runUnstartable(
+  mode: "load" | "escalate",
+  flags: string[],
+): Promise<string[]> {
   const { code, stdout } = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--no-prompt",
+      ...flags,
       new URL("./fixtures/executor_unstartable_pool.ts", import.meta.url)
         .pathname,
+      mode,
     ],
     stdout: "piped",
     stderr: "null",
   }).output();
-  const lines = new TextDecoder().decode(stdout).trim().split("\n");
   assert.equal(code, 0);
+  return new TextDecoder().decode(stdout).trim().split("\n");
+}
+
+Deno.test("workers that cannot load their module break the executor", async () => {
+  const lines = await runUnstartable("load", []);
   assert.equal(lines.length, 4, lines.join("\n"));
   for (const line of lines.slice(0, 3)) {
     assert.match(
       line,
       /^BrokenExecutorError: WorkerPoolExecutor is broken: worker "WorkerPoolExecutor \d" could not start: .*Requires read access/,
+    );
+  }
+  assert.equal(lines[3], "later: BrokenExecutorError");
+});
+
+Deno.test("workers that cannot be created break the executor", async () => {
+  const lines = await runUnstartable("escalate", ["--allow-read"]);
+  assert.equal(lines.length, 4, lines.join("\n"));
+  for (const line of lines.slice(0, 3)) {
+    assert.match(
+      line,
+      /^BrokenExecutorError: WorkerPoolExecutor is broken: a worker could not be created \(NotCapable: /,
     );
   }
   assert.equal(lines[3], "later: BrokenExecutorError");
