@@ -11,6 +11,7 @@ import { InvalidStateError } from "../future/errors.ts";
 import type { Future } from "../future/future.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
+import type { Coroutine } from "./types.ts";
 
 /**
  * The running loop, which must be `bound` (the loop the primitive waited on
@@ -83,4 +84,37 @@ export function checkCount(
     );
   }
   return value;
+}
+
+/** Something held with `acquire()` and given back with `release()`. */
+interface Acquirable {
+  acquire(): Coroutine<true>;
+  release(): void;
+}
+
+/** Runs `body` holding `held`, and releases it however `body` ends. */
+export function* runHolding<R>(
+  held: Acquirable,
+  body: () => Coroutine<R>,
+): Coroutine<R> {
+  yield* held.acquire();
+  try {
+    return yield* body();
+  } finally {
+    held.release();
+  }
+}
+
+/** Acquires `held` and evaluates to a handle that releases it once. */
+export function* acquireDisposable(held: Acquirable): Coroutine<Disposable> {
+  yield* held.acquire();
+  let holding = true;
+  return {
+    [Symbol.dispose]: () => {
+      if (holding) {
+        holding = false;
+        held.release();
+      }
+    },
+  };
 }

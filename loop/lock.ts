@@ -3,7 +3,12 @@ import { InvalidStateError } from "../future/errors.ts";
 import type { Future } from "../future/future.ts";
 import type { EventLoop } from "./event_loop.ts";
 import type { Coroutine } from "./types.ts";
-import { allCancelled, boundLoop } from "./_waiters.ts";
+import {
+  acquireDisposable,
+  allCancelled,
+  boundLoop,
+  runHolding,
+} from "./_waiters.ts";
 
 /**
  * A mutual-exclusion lock for coroutines (Python's `asyncio.Lock`). Waiting
@@ -197,13 +202,8 @@ export class Lock {
    * loop.close();
    * ```
    */
-  *withLock<R>(body: () => Coroutine<R>): Coroutine<R> {
-    yield* this.acquire();
-    try {
-      return yield* body();
-    } finally {
-      this.release();
-    }
+  withLock<R>(body: () => Coroutine<R>): Coroutine<R> {
+    return runHolding(this, body);
   }
 
   /**
@@ -229,17 +229,8 @@ export class Lock {
    * loop.close();
    * ```
    */
-  *acquired(): Coroutine<Disposable> {
-    yield* this.acquire();
-    let held = true;
-    return {
-      [Symbol.dispose]: () => {
-        if (held) {
-          held = false;
-          this.release();
-        }
-      },
-    };
+  acquired(): Coroutine<Disposable> {
+    return acquireDisposable(this);
   }
 
   #wakeUpFirst(): void {

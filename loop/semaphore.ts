@@ -2,7 +2,12 @@
 import type { Future } from "../future/future.ts";
 import type { EventLoop } from "./event_loop.ts";
 import type { Coroutine } from "./types.ts";
-import { boundLoop, checkCount } from "./_waiters.ts";
+import {
+  acquireDisposable,
+  boundLoop,
+  checkCount,
+  runHolding,
+} from "./_waiters.ts";
 
 /**
  * A counter of permits for coroutines (Python's `asyncio.Semaphore`):
@@ -196,13 +201,8 @@ export class Semaphore {
    * loop.close();
    * ```
    */
-  *withLock<R>(body: () => Coroutine<R>): Coroutine<R> {
-    yield* this.acquire();
-    try {
-      return yield* body();
-    } finally {
-      this.release();
-    }
+  withLock<R>(body: () => Coroutine<R>): Coroutine<R> {
+    return runHolding(this, body);
   }
 
   /**
@@ -227,17 +227,8 @@ export class Semaphore {
    * loop.close();
    * ```
    */
-  *acquired(): Coroutine<Disposable> {
-    yield* this.acquire();
-    let held = true;
-    return {
-      [Symbol.dispose]: () => {
-        if (held) {
-          held = false;
-          this.release();
-        }
-      },
-    };
+  acquired(): Coroutine<Disposable> {
+    return acquireDisposable(this);
   }
 
   /** Hands a permit to the first pending waiter; false if there is none. */
