@@ -116,9 +116,27 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     return this;
   }
 
+  /** next() calls whose step has not settled yet. */
+  #inFlight = 0;
+
   next(): Promise<IteratorResult<R>> {
+    // A result that is ready, with no earlier next() still pending, needs
+    // neither the chain nor the async step: one resolved promise per item.
+    if (
+      this.#inFlight === 0 && this.#readyAt < this.#ready.length &&
+      !this.#signal?.aborted
+    ) {
+      return Promise.resolve({
+        done: false,
+        value: this.#ready[this.#readyAt++],
+      });
+    }
+    this.#inFlight++;
     const step = this.#last.then(() => this.#step());
-    this.#last = step.catch(() => {});
+    const settled = () => {
+      this.#inFlight--;
+    };
+    this.#last = step.then(settled, settled);
     return step;
   }
 
