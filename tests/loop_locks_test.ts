@@ -22,32 +22,11 @@ import {
   run,
   Semaphore,
   sleep,
-  type Task,
   TaskGroup,
   timeout,
   waitFor,
 } from "../loop/mod.ts";
-
-/** Runs `main` on a fresh virtual-time loop and closes it. */
-async function runLoop<T>(
-  main: (loop: EventLoop) => Coroutine<T>,
-): Promise<T> {
-  const loop = new EventLoop({ virtualTime: true });
-  try {
-    return await loop.runUntilComplete(main(loop));
-  } finally {
-    loop.close();
-  }
-}
-
-/** Waits for a task and reports how it ended, never throwing. */
-function* outcome(task: Task<unknown>): Coroutine<string> {
-  try {
-    return `ok:${String(yield* task)}`;
-  } catch (error) {
-    return (error as Error).name;
-  }
-}
+import { outcome, runLoop } from "./_util/loop.ts";
 
 // ---------------------------------------------------------------- Lock
 

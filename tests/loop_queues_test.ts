@@ -4,8 +4,6 @@
 // that survive a cancellation arriving at the same moment.
 import assert from "node:assert/strict";
 import {
-  type Coroutine,
-  EventLoop,
   LifoQueue,
   PriorityQueue,
   Queue,
@@ -13,28 +11,8 @@ import {
   QueueFull,
   QueueShutDown,
   sleep,
-  type Task,
 } from "../loop/mod.ts";
-
-async function runLoop<T>(
-  main: (loop: EventLoop) => Coroutine<T>,
-): Promise<T> {
-  const loop = new EventLoop({ virtualTime: true });
-  try {
-    return await loop.runUntilComplete(main(loop));
-  } finally {
-    loop.close();
-  }
-}
-
-/** Waits for a task and reports how it ended, never throwing. */
-function* outcome(task: Task<unknown>): Coroutine<string> {
-  try {
-    return `ok:${String(yield* task)}`;
-  } catch (error) {
-    return (error as Error).name;
-  }
-}
+import { outcome, runLoop } from "./_util/loop.ts";
 
 /** A deterministic pseudo-random sequence (xorshift). */
 function* numbers(seed: number): Generator<number, never> {
