@@ -338,7 +338,23 @@ export class AsyncPoolExecutor implements Executor {
     }
   }
 
-  /** Shows the name and the stats in `console.log`. */
+  /**
+   * Shows the name and the stats in `console.log`.
+   *
+   * @returns A one-line description.
+   *
+   * @example
+   * ```ts
+   * import { AsyncPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using pool = new AsyncPoolExecutor();
+   * assert.equal(
+   *   Deno.inspect(pool),
+   *   'AsyncPoolExecutor {"workers":0,"busy":0,"queued":0,"completed":0,"failed":0}',
+   * );
+   * ```
+   */
   [Symbol.for("Deno.customInspect")](): string {
     return `${this.#name} ${JSON.stringify(this.stats)}`;
   }

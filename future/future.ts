@@ -570,7 +570,22 @@ export class Future<T> {
     this.addDoneCallback(onDone);
   }
 
-  /** Shows the state, and the outcome once done, in `console.log`. */
+  /**
+   * Shows the state, and the outcome once done, in `console.log`.
+   *
+   * @param inspect Deno's inspector, for the value or error.
+   * @param options The inspector's options.
+   * @returns A one-line description.
+   *
+   * @example
+   * ```ts
+   * import { Future } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const future = Future.from(42);
+   * assert.equal(Deno.inspect(future), "Future { <finished> 42 }");
+   * ```
+   */
   [Symbol.for("Deno.customInspect")](
     inspect: (value: unknown, options?: unknown) => string,
     options?: unknown,

@@ -2,14 +2,54 @@
 import type { Future } from "./future.ts";
 import { checkTimeout, startTimer } from "./_timeout.ts";
 
-/** `wait` returns as soon as any future finishes or is cancelled. */
+/**
+ * `wait` returns as soon as any future finishes or is cancelled.
+ *
+ * @example
+ * ```ts
+ * import { Future, FIRST_COMPLETED, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const done = Future.from(1);
+ * const pending = new Future<number>();
+ * const result = await wait([done, pending], { returnWhen: FIRST_COMPLETED });
+ * assert.deepEqual([...result.done], [done]);
+ * ```
+ */
 export const FIRST_COMPLETED = "FIRST_COMPLETED";
 /**
  * `wait` returns as soon as any future fails with an error, or when all
  * are done.
+ *
+ * @example
+ * ```ts
+ * import { Future, FIRST_EXCEPTION, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const failed = new Future<number>();
+ * failed.setException(new Error("boom"));
+ * const pending = new Future<number>();
+ * const result = await wait([failed, pending], {
+ *   returnWhen: FIRST_EXCEPTION,
+ * });
+ * assert.deepEqual([...result.notDone], [pending]);
+ * ```
  */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION";
-/** `wait` returns when every future is done. */
+/**
+ * `wait` returns when every future is done (the default).
+ *
+ * @example
+ * ```ts
+ * import { ALL_COMPLETED, Future, wait } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const a = Future.from(Promise.resolve(1));
+ * const b = Future.from(2);
+ * const { done } = await wait([a, b], { returnWhen: ALL_COMPLETED });
+ * assert.equal(done.size, 2);
+ * ```
+ */
 export const ALL_COMPLETED = "ALL_COMPLETED";
 
 /** When {@linkcode wait} returns: one of the three constants. */
