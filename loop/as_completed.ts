@@ -6,6 +6,7 @@ import { getRunningLoop } from "./get_running_loop.ts";
 import type { TimerHandle } from "./timer_handle.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
 import { ensureFuture, listAwaitables } from "./_ensure_future.ts";
+import { wakeUpNext } from "./_waiters.ts";
 
 /** Options for the loop's {@linkcode asCompleted}. */
 export interface LoopAsCompletedOptions {
@@ -65,12 +66,11 @@ function* iterate<T>(
   for (const aw of list) todo.add(ensureFuture(aw, loop));
   // Completed futures, and null for each one the timeout gave up on.
   const done: (Future<T> | null)[] = [];
-  const waiters: Future<void>[] = [];
+  const waiters = new Set<Future<void>>();
   let handle: TimerHandle | null = null;
   const push = (item: Future<T> | null) => {
     done.push(item);
-    const waiter = waiters.shift();
-    if (waiter !== undefined && !waiter.done()) waiter.setResult();
+    wakeUpNext(waiters, undefined);
   };
   const onCompletion = (future: Future<T>) => {
     if (!todo.delete(future)) return; // the timeout came first
@@ -91,8 +91,16 @@ function* iterate<T>(
   function* waitForOne(): Coroutine<T> {
     while (done.length === 0) {
       const waiter = loop.createFuture<void>();
-      waiters.push(waiter);
-      yield* waiter;
+      waiters.add(waiter);
+      try {
+        yield* waiter;
+      } catch (error) {
+        // Woken, but leaving: the completion goes to the next waiter.
+        if (done.length > 0) wakeUpNext(waiters, undefined);
+        throw error;
+      } finally {
+        waiters.delete(waiter);
+      }
     }
     const future = done.shift() as Future<T> | null;
     if (future === null) {

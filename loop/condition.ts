@@ -224,25 +224,30 @@ export class Condition {
       this.#waiters.size === 0,
     );
     this.release();
-    const waiter = loop.createFuture<false>();
-    this.#waiters.add(waiter);
-    let failure: { error: unknown } | null = null;
     try {
-      yield* waiter;
+      const waiter = loop.createFuture<false>();
+      this.#waiters.add(waiter);
+      let failure: { error: unknown } | null = null;
+      try {
+        yield* waiter;
+      } catch (error) {
+        failure = { error };
+      } finally {
+        this.#waiters.delete(waiter);
+      }
+      // Re-acquire whatever happened; a cancellation during the
+      // re-acquisition is thrown once the lock is held.
+      const cancelled = yield* this.#reacquire();
+      if (cancelled !== null) throw cancelled;
+      if (failure !== null) throw failure.error;
+      return true;
     } catch (error) {
-      failure = { error };
-      // Notified, but leaving by an error: the notification belongs to the
-      // next waiter.
-      if (waiter.done() && !waiter.cancelled()) this.#notify(1);
-    } finally {
-      this.#waiters.delete(waiter);
+      // An error out of here may come after this waiter was notified (also
+      // while it re-acquired the lock): the notification goes to another
+      // waiter, at worst a spurious wake-up, as in asyncio.
+      this.#notify(1);
+      throw error;
     }
-    // Re-acquire whatever happened; a cancellation during the
-    // re-acquisition is thrown once the lock is held.
-    const cancelled = yield* this.#reacquire();
-    if (cancelled !== null) throw cancelled;
-    if (failure !== null) throw failure.error;
-    return true;
   }
 
   /**

@@ -208,9 +208,11 @@ export class Task<T> extends Future<T> {
     const waiter = this.#waiter;
     if (waiter instanceof SleepTimer) {
       if (!waiter._cancelled && waiter._scheduled) {
-        // Not fired yet: stop the timer and step the task ourselves.
+        // Not fired yet: stop the timer and throw into the task ourselves,
+        // as a cancelled future would (so uncancel() cannot undo it).
         waiter.cancel();
-        this._loop._schedule(this);
+        this.#throwSoon(new CancelledError(message));
+        return true;
       }
     } else if (waiter !== null && waiter.cancel(message)) {
       return true;

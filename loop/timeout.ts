@@ -75,15 +75,15 @@ function* withTimeout<T>(ms: number, aw: Awaitable<T>): Coroutine<T> {
   try {
     return yield* toCoroutine(aw);
   } catch (error) {
-    if (
-      expired && task.uncancel() <= cancelling &&
-      error instanceof CancelledError
-    ) {
-      throw new TimeoutError(`The operation timed out after ${ms} ms`, {
-        cause: error,
-      });
+    if (expired) {
+      // Our own cancel() is undone exactly once, here or in `finally`.
+      expired = false;
+      if (task.uncancel() <= cancelling && error instanceof CancelledError) {
+        throw new TimeoutError(`The operation timed out after ${ms} ms`, {
+          cause: error,
+        });
+      }
     }
-    expired = false;
     throw error;
   } finally {
     handle?.cancel();
