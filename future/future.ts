@@ -1,6 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { checkTimeout, startTimer } from "./_timeout.ts";
+import { isPromiseLike } from "./_is_promise_like.ts";
 
 /**
  * The states of a {@linkcode Future}: it starts `"pending"`, may become
@@ -596,10 +597,4 @@ export class Future<T> {
       ? `${name} { <failed> ${inspect(this.#error, options)} }`
       : `${name} { <finished> ${inspect(this.#value, options)} }`;
   }
-}
-
-function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
-  return value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<T>).then === "function";
 }

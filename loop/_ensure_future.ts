@@ -2,6 +2,8 @@
 // asyncio.ensure_future: a future of the loop for any awaitable.
 
 import { Future } from "../future/future.ts";
+import { isPromiseLike } from "../future/_is_promise_like.ts";
+import { awaitPromise } from "./await_promise.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Task } from "./task.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
@@ -14,21 +16,13 @@ import type { Awaitable, Coroutine } from "./types.ts";
 export function ensureFuture<T>(aw: Awaitable<T>, loop: EventLoop): Future<T> {
   if (aw instanceof Future) {
     if (loop._isOwn(aw)) return aw;
-    return new Task(delegate(aw), { loop });
+    return new Task(aw[Symbol.iterator](), { loop });
   }
   if (isCoroutine(aw)) return new Task(aw as Coroutine<T>, { loop });
-  if (isPromiseLike(aw)) return new Task(awaitThen(aw), { loop });
+  if (isPromiseLike(aw)) return new Task(awaitPromise(aw), { loop });
   throw new TypeError(
     `Expected a coroutine, a future or a promise, got ${describe(aw)}`,
   );
-}
-
-function* delegate<T>(future: Future<T>): Coroutine<T> {
-  return yield* future;
-}
-
-function* awaitThen<T>(promise: PromiseLike<T>): Coroutine<T> {
-  return (yield promise) as T;
 }
 
 /** Whether `value` is a generator object (or looks like one). */
@@ -36,13 +30,6 @@ export function isCoroutine(value: unknown): value is Coroutine<unknown> {
   return typeof value === "object" && value !== null &&
     typeof (value as Coroutine<unknown>).next === "function" &&
     typeof (value as Coroutine<unknown>).throw === "function";
-}
-
-/** Whether `value` has a `then` method. */
-export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 /** A short description of a value for error messages. */
@@ -59,9 +46,9 @@ export function describe(value: unknown): string {
 
 /** A coroutine that waits on `aw` in the calling task. */
 export function toCoroutine<T>(aw: Awaitable<T>): Coroutine<T> {
-  if (aw instanceof Future) return delegate(aw);
+  if (aw instanceof Future) return aw[Symbol.iterator]();
   if (isCoroutine(aw)) return aw as Coroutine<T>;
-  if (isPromiseLike(aw)) return awaitThen(aw);
+  if (isPromiseLike(aw)) return awaitPromise(aw);
   throw new TypeError(
     `Expected a coroutine, a future or a promise, got ${describe(aw)}`,
   );

@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { checkMilliseconds } from "./_check_ms.ts";
 import { InvalidStateError } from "../future/errors.ts";
 import { Future } from "../future/future.ts";
 import { Handle } from "./handle.ts";
@@ -189,7 +190,7 @@ export class EventLoop {
     callback: (...args: A) => unknown,
     ...args: A
   ): TimerHandle {
-    checkNumber(ms, "ms");
+    checkMilliseconds(ms, "ms");
     return this.callAt(this.time() + Math.max(0, ms), callback, ...args);
   }
 
@@ -223,7 +224,7 @@ export class EventLoop {
     ...args: A
   ): TimerHandle {
     this.#check(callback);
-    checkNumber(when, "when");
+    checkMilliseconds(when, "when");
     const handle = new TimerHandle(
       this,
       when,
@@ -631,15 +632,5 @@ export class EventLoop {
         "Cannot run an event loop while another loop is running",
       );
     }
-  }
-}
-
-function checkNumber(value: unknown, what: string): void {
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new RangeError(
-      `${what} must be a number of milliseconds, got ${
-        typeof value === "number" ? value : typeof value
-      }`,
-    );
   }
 }

@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { checkMilliseconds } from "./_check_ms.ts";
 import type { Coroutine } from "./types.ts";
 import { sleeping } from "./_sleepers.ts";
 
@@ -41,12 +42,6 @@ export function sleep(ms?: number): Coroutine<void>;
  */
 export function sleep<T>(ms: number, value: T): Coroutine<T>;
 export function sleep<T>(ms = 0, value?: T): Coroutine<T | undefined> {
-  if (typeof ms !== "number" || Number.isNaN(ms)) {
-    throw new RangeError(
-      `sleep() needs a number of milliseconds, got ${
-        typeof ms === "number" ? ms : typeof ms
-      }`,
-    );
-  }
+  checkMilliseconds(ms, "sleep() ms");
   return sleeping(ms, value);
 }

@@ -8,7 +8,8 @@ import type { Coroutine } from "./types.ts";
 import { chainOutside } from "./_outside.ts";
 import { SleepTimer } from "./_sleepers.ts";
 import { type Failure, trackFailure } from "./_failures.ts";
-import { describe, isCoroutine, isPromiseLike } from "./_ensure_future.ts";
+import { describe, isCoroutine } from "./_ensure_future.ts";
+import { isPromiseLike } from "../future/_is_promise_like.ts";
 
 /** Options for the {@linkcode Task} constructor. */
 export interface TaskOptions {

@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { checkMilliseconds } from "./_check_ms.ts";
 import {
   CancelledError,
   InvalidStateError,
@@ -45,13 +46,7 @@ import { checkAwaitable, toCoroutine } from "./_ensure_future.ts";
  * ```
  */
 export function timeout<T>(ms: number, coro: Awaitable<T>): Coroutine<T> {
-  if (typeof ms !== "number" || Number.isNaN(ms)) {
-    throw new RangeError(
-      `timeout() needs a number of milliseconds, got ${
-        typeof ms === "number" ? ms : typeof ms
-      }`,
-    );
-  }
+  checkMilliseconds(ms, "timeout() ms");
   checkAwaitable(coro, "timeout()");
   return withTimeout(ms, coro);
 }

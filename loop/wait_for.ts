@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { checkMilliseconds } from "./_check_ms.ts";
 import { CancelledError, TimeoutError } from "../future/errors.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 import { timeout } from "./timeout.ts";
@@ -39,13 +40,7 @@ import { cancelAndWait } from "./_cancel_and_wait.ts";
  * ```
  */
 export function waitFor<T>(aw: Awaitable<T>, ms: number): Coroutine<T> {
-  if (typeof ms !== "number" || Number.isNaN(ms)) {
-    throw new RangeError(
-      `waitFor() needs a number of milliseconds, got ${
-        typeof ms === "number" ? ms : typeof ms
-      }`,
-    );
-  }
+  checkMilliseconds(ms, "waitFor() ms");
   checkAwaitable(aw, "waitFor()");
   return ms <= 0 ? cancelNow(aw) : timeout(ms, aw);
 }
