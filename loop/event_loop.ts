@@ -23,6 +23,9 @@ export interface EventLoopOptions {
    * create (an executor's, or a `new Future()`: make futures that the
    * loop's own callbacks settle with `createFuture()`), and
    * `runInExecutor` work: while any is pending the clock stands still.
+   * So a virtual deadline never cuts outside work short: under
+   * `waitFor(slowPromise, 100)` the clock reaches 100 ms only after the
+   * promise settles, where the real clock would time out first.
    */
   virtualTime?: boolean;
 }
