@@ -131,22 +131,27 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         value: this.#ready[this.#readyAt++],
       });
     }
-    this.#inFlight++;
-    const step = this.#last.then(() => this.#step());
-    const settled = () => {
-      this.#inFlight--;
-    };
-    this.#last = step.then(settled, settled);
-    return step;
+    return this.#queue(() => this.#step());
   }
 
   return(): Promise<IteratorResult<R>> {
-    const step = this.#last.then(() => {
+    return this.#queue(() => {
       this.#close();
-      return { done: true, value: undefined } as IteratorResult<R>;
+      return { done: true, value: undefined };
     });
-    this.#last = step.catch(() => {});
-    return step;
+  }
+
+  /** Runs `step` after every earlier call, in order, as async generators do. */
+  #queue(
+    step: () => IteratorResult<R> | Promise<IteratorResult<R>>,
+  ): Promise<IteratorResult<R>> {
+    this.#inFlight++;
+    const result = this.#last.then(step);
+    const settled = () => {
+      this.#inFlight--;
+    };
+    this.#last = result.then(settled, settled);
+    return result;
   }
 
   async #step(): Promise<IteratorResult<R>> {
@@ -187,7 +192,14 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         return { done: true, value: undefined };
       }
       // Only an async input can leave nothing submitted and not be done.
-      await this.#within(new Promise<void>((resolve) => this.#wake = resolve));
+      try {
+        await this.#within(
+          new Promise<void>((resolve) => this.#wake = resolve),
+        );
+      } catch (error) {
+        this.#close();
+        throw error;
+      }
     }
   }
 

@@ -63,7 +63,8 @@ function* iterate<T>(
 ): IterableIterator<Coroutine<T>> {
   const loop = getRunningLoop();
   const todo = new Set<Future<T>>();
-  for (const aw of list) todo.add(ensureFuture(aw, loop));
+  // The same awaitable twice is one future, as Python's set(fs) makes it.
+  for (const aw of new Set(list)) todo.add(ensureFuture(aw, loop));
   // Completed futures, and null for each one the timeout gave up on.
   const done: (Future<T> | null)[] = [];
   const waiters = new Set<Future<void>>();

@@ -79,7 +79,8 @@ function* waitFutures<T>(
 ): Coroutine<WaitResult<T>> {
   const loop = getRunningLoop();
   const futures = new Set<Future<T>>();
-  for (const aw of list) futures.add(ensureFuture(aw, loop));
+  // The same awaitable twice is one future, as Python's set(fs) makes it.
+  for (const aw of new Set(list)) futures.add(ensureFuture(aw, loop));
   const waiter = loop.createFuture<void>();
   let handle: TimerHandle | null = null;
   const release = () => {

@@ -209,3 +209,47 @@ Deno.test("map rejects items that are not iterable", () => {
   // @ts-expect-error: not iterable
   assert.throws(() => ex.map((x: number) => x, 5), TypeError);
 });
+
+Deno.test("map closes at a timeout while waiting for async input", async () => {
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 4 });
+  let pulled = 0;
+  let ran = 0;
+  let closed = false;
+  async function* slowInput() {
+    try {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        pulled++;
+        yield i;
+      }
+    } finally {
+      closed = true;
+    }
+  }
+  const results = ex.map(
+    async (x: number) => {
+      ran++;
+      return await Promise.resolve(x * 10);
+    },
+    slowInput(),
+    { timeout: 20 },
+  );
+  await assert.rejects(results.next(), TimeoutError);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.deepEqual(await results.next(), { done: true, value: undefined });
+  assert.ok(pulled <= 1, `pulled ${pulled} items after the timeout`);
+  assert.equal(ran, 0);
+  assert.equal(closed, true);
+});
+
+Deno.test("map: next() after a pending return() is done, as in async generators", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const results = ex.map((x: number) => x * 10, [1, 2, 3, 4], {
+    chunksize: 4,
+  });
+  assert.deepEqual(await results.next(), { done: false, value: 10 });
+  const returned = results.return!();
+  const after = results.next();
+  assert.deepEqual(await returned, { done: true, value: undefined });
+  assert.deepEqual(await after, { done: true, value: undefined });
+});

@@ -11,6 +11,7 @@ import {
   currentTask,
   sleep,
   timeout,
+  wait,
   waitFor,
 } from "../loop/mod.ts";
 import { runLoop } from "./_util/loop.ts";
@@ -109,4 +110,25 @@ Deno.test("asCompleted: giving up on one item does not delay the next", async ()
     return seen;
   });
   assert.deepEqual(seen, ["TimeoutError at 50", "a at 100"]);
+});
+
+Deno.test("wait and asCompleted run the same coroutine once, as Python's set(fs)", async () => {
+  const runs: string[] = [];
+  const outcome = await runLoop(function* () {
+    function* job(name: string): Coroutine<string> {
+      runs.push(name);
+      yield* sleep(1);
+      return name;
+    }
+    const c = job("wait");
+    const { done, notDone } = yield* wait([c, c]);
+    const d = job("asCompleted");
+    const seen: string[] = [];
+    for (const next of asCompleted([d, d])) seen.push(yield* next);
+    return { done: [...done].map((f) => f.resultNow()), notDone, seen };
+  });
+  assert.deepEqual(runs, ["wait", "asCompleted"]);
+  assert.deepEqual(outcome.done, ["wait"]);
+  assert.equal(outcome.notDone.size, 0);
+  assert.deepEqual(outcome.seen, ["asCompleted"]);
 });
