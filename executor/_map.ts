@@ -104,10 +104,8 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     this.#deadline = deadline;
     this.#timeout = timeout;
     this.#signal = signal;
-    if (signal?.aborted) {
-      this.#closed = true;
-      return;
-    }
+    // Already aborted: the first next() closes the map and throws the reason.
+    if (signal?.aborted) return;
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     this.#fill();
   }
@@ -116,8 +114,10 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     return this;
   }
 
-  /** next() calls whose step has not settled yet. */
+  /** next() and return() calls that have not settled yet. */
   #inFlight = 0;
+  /** Whether a next() rejected: the map is over. */
+  #failed = false;
 
   next(): Promise<IteratorResult<R>> {
     // A result that is ready, with no earlier next() still pending, needs
@@ -131,7 +131,15 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         value: this.#ready[this.#readyAt++],
       });
     }
-    return this.#queue(() => this.#step());
+    return this.#queue(() => {
+      // After an error every later call is done, as after an async
+      // generator threw.
+      if (this.#failed) return { done: true, value: undefined };
+      return this.#step().catch((error) => {
+        this.#failed = true;
+        throw error;
+      });
+    });
   }
 
   return(): Promise<IteratorResult<R>> {

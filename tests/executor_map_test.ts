@@ -110,6 +110,7 @@ for (const [name, make] of executors) {
     const next = iterator.next();
     controller.abort(new Error("stop"));
     await assert.rejects(next, { message: "stop" });
+    assert.deepEqual(await iterator.next(), { done: true, value: undefined });
     await ex.shutdown();
     assert.ok(ex.stats.completed <= 4, JSON.stringify(ex.stats));
   });
@@ -252,4 +253,15 @@ Deno.test("map: next() after a pending return() is done, as in async generators"
   const after = results.next();
   assert.deepEqual(await returned, { done: true, value: undefined });
   assert.deepEqual(await after, { done: true, value: undefined });
+});
+
+Deno.test("map with an aborted signal rejects once with its reason, then is done", async () => {
+  await using ex = new AsyncPoolExecutor();
+  let ran = 0;
+  const results = ex.map(() => ran++, [1, 2, 3], {
+    signal: AbortSignal.abort(new Error("aborted before")),
+  });
+  await assert.rejects(results.next(), { message: "aborted before" });
+  assert.deepEqual(await results.next(), { done: true, value: undefined });
+  assert.equal(ran, 0);
 });
