@@ -4,7 +4,7 @@ import { Event } from "./event.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { QueueEmpty, QueueFull, QueueShutDown } from "./queue_errors.ts";
 import type { Coroutine } from "./types.ts";
-import { boundLoop, checkCount, wakeUpNext } from "./_waiters.ts";
+import { boundLoop, checkCount, wakeUpAll, wakeUpNext } from "./_waiters.ts";
 
 // Drop the consumed front of the backing array once it is this long and
 // more than half of the array.
@@ -354,14 +354,8 @@ export class Queue<T = unknown> {
       if (this.#unfinished === 0) this.#finished.set();
     }
     // Everyone blocked re-checks and finds the queue shut down.
-    for (const getter of this.#getters) {
-      if (!getter.done()) getter.setResult(undefined);
-    }
-    this.#getters.clear();
-    for (const putter of this.#putters) {
-      if (!putter.done()) putter.setResult(undefined);
-    }
-    this.#putters.clear();
+    wakeUpAll(this.#getters, undefined);
+    wakeUpAll(this.#putters, undefined);
   }
 
   /**
