@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { failed } from "../future/_failed.ts";
 import { Future } from "../future/future.ts";
 import { InvalidStateError } from "../future/errors.ts";
 import type {
@@ -216,7 +217,7 @@ export class AsyncPoolExecutor implements Executor {
         future.addDoneCallback(() => {
           if (wrapped.done()) return;
           if (future.cancelled()) wrapped.cancel();
-          else if (future.exceptionNow() !== undefined) {
+          else if (failed(future)) {
             wrapped.setException(future.exceptionNow());
           } else wrapped.setResult([future.resultNow()]);
         });

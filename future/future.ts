@@ -2,6 +2,7 @@
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
 import { checkTimeout, startTimer } from "./_timeout.ts";
 import { isPromiseLike } from "./_is_promise_like.ts";
+import { setFailedReader } from "./_failed.ts";
 
 /**
  * The states of a {@linkcode Future}: it starts `"pending"`, may become
@@ -66,6 +67,10 @@ export class Future<T> {
   #failed = false;
   #cancelMessage: string | undefined = undefined;
   #callbacks: StoredCallback[] | undefined = undefined;
+
+  static {
+    setFailedReader((future) => future.#failed);
+  }
 
   /**
    * Wraps a promise or a plain value in a future that settles with it.

@@ -1,6 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type { Future } from "./future.ts";
 import { checkTimeout, startTimer } from "./_timeout.ts";
+import { failed } from "./_failed.ts";
 
 /**
  * `wait` returns as soon as any future finishes or is cancelled.
@@ -84,11 +85,6 @@ const RETURN_WHEN: ReadonlySet<string> = new Set([
   FIRST_EXCEPTION,
   ALL_COMPLETED,
 ]);
-
-/** Whether a done future failed (a cancelled one did not). */
-function failed(future: Future<unknown>): boolean {
-  return future.state === "finished" && future.exceptionNow() !== undefined;
-}
 
 /**
  * Waits for futures to complete, as Python's `concurrent.futures.wait`:

@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { failed } from "../future/_failed.ts";
 import { CancelledError } from "../future/errors.ts";
 import { Future } from "../future/future.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
@@ -145,17 +146,15 @@ function* gatherAll(
         outer.setException(cancelledErrorOf(child));
         return;
       }
-      const error = child.exceptionNow();
-      if (error !== undefined) {
-        outer.setException(error);
+      if (failed(child)) {
+        outer.setException(child.exceptionNow());
         return;
       }
     }
     if (finished < total) return;
     const results = children.map((f) => {
       if (f.cancelled()) return cancelledErrorOf(f);
-      const error = f.exceptionNow();
-      return error !== undefined ? error : f.resultNow();
+      return failed(f) ? f.exceptionNow() : f.resultNow();
     });
     if (outer.cancelRequested) outer.setException(cancelledErrorOf(child));
     else outer.setResult(results);

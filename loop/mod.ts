@@ -46,6 +46,12 @@ export * from "./new_event_loop.ts";
 export * from "./all_tasks.ts";
 export * from "./run.ts";
 export * from "./wait.ts";
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type ReturnWhen,
+} from "../future/wait.ts";
 export * from "./wait_for.ts";
 export * from "./gather.ts";
 export * from "./shield.ts";

@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { failed } from "../future/_failed.ts";
 import { InvalidStateError } from "../future/errors.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import { EventLoop } from "./event_loop.ts";
@@ -93,7 +94,7 @@ async function cancelAll(loop: EventLoop): Promise<void> {
   for (const task of tasks) {
     if (task.cancelled()) continue;
     const error = task.exceptionNow();
-    if (error !== undefined) {
+    if (failed(task)) {
       loop.callExceptionHandler({
         message: "Unhandled exception during run() shutdown",
         exception: error,

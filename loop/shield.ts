@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { failed } from "../future/_failed.ts";
 import type { Future } from "../future/future.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
@@ -48,8 +49,7 @@ function* shielded<T>(aw: Awaitable<T>): Coroutine<T> {
       outer.cancel();
       return;
     }
-    const error = done.exceptionNow();
-    if (error !== undefined) outer.setException(error);
+    if (failed(done)) outer.setException(done.exceptionNow());
     else outer.setResult(done.resultNow());
   };
   inner.addDoneCallback(onInnerDone);

@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { failed } from "../future/_failed.ts";
 import { CancelledError, InvalidStateError } from "../future/errors.ts";
 import type { Future } from "../future/future.ts";
 import { currentTask } from "./current_task.ts";
@@ -197,8 +198,8 @@ export class TaskGroup {
       if (!this.#onCompleted.done()) this.#onCompleted.setResult();
     }
     if (task.cancelled()) return;
-    const error = task.exceptionNow();
-    if (error === undefined) return;
+    const error = task.exceptionNow(); // also marks it retrieved
+    if (!failed(task)) return;
     this.#errors.push(error);
     if (this.#parent.done()) {
       this.#loop.callExceptionHandler({

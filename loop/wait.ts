@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import { failed } from "../future/_failed.ts";
 import type { Future } from "../future/future.ts";
 import {
   ALL_COMPLETED,
@@ -94,8 +95,7 @@ function* waitFutures<T>(
     counter--;
     if (
       counter <= 0 || returnWhen === FIRST_COMPLETED ||
-      (returnWhen === FIRST_EXCEPTION && !future.cancelled() &&
-        future.exceptionNow() !== undefined)
+      (returnWhen === FIRST_EXCEPTION && failed(future))
     ) {
       handle?.cancel();
       release();
