@@ -15,9 +15,20 @@ const byCode = new Map<string, FunctionSource>();
 let nextId = 1;
 
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
-// A function expression, an async one, or an arrow function.
-const REVIVABLE =
-  /^(?:async\s+)?function\b|^(?:async\s*)?\(|^(?:async\s+)?[\p{L}_$][\p{L}\p{N}_$]*\s*=>/u;
+/**
+ * Whether `code` parses as an expression, as the worker will revive it:
+ * true for function expressions and arrows, false for shorthand methods
+ * (`name() {}`, also one named `async`).
+ */
+function isExpression(code: string): boolean {
+  try {
+    // Parsed, never called: only the syntax is checked here.
+    new Function(`return (${code}\n);`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The source of a function, checked to be something a worker can revive.
@@ -43,7 +54,7 @@ export function functionSource(
   if (/^class\b/.test(code)) {
     throw new TypeError(`Class ${name} cannot be run as a task`);
   }
-  if (!REVIVABLE.test(code)) {
+  if (!isExpression(code)) {
     throw new TypeError(
       `Function ${name} is written as a method (${
         code.slice(0, 40).split("\n")[0]

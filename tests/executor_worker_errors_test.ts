@@ -145,6 +145,15 @@ Deno.test("functions that cannot be revived are refused with a clear TypeError",
     name: "TypeError",
     message: /"method" is written as a method/,
   });
+  const tricky = {
+    async(x: number) {
+      return x;
+    },
+  };
+  assert.throws(() => ex.submit(tricky.async, 1), {
+    name: "TypeError",
+    message: /"async" is written as a method/,
+  });
   assert.throws(() => ex.submit(Math.max, 1, 2), /native code/);
   assert.throws(() => ex.submit(((x: number) => x).bind(null), 1), {
     name: "TypeError",
