@@ -92,14 +92,18 @@ export class Future<T> {
   static from<T>(value: PromiseLike<T> | T): Future<Awaited<T>> {
     const future = new Future<Awaited<T>>();
     if (isPromiseLike(value)) {
-      value.then(
-        (v) => {
-          if (!future.done()) future.setResult(v as Awaited<T>);
-        },
-        (e) => {
-          if (!future.done()) future.setException(e);
-        },
-      );
+      const settle = (fn: () => void) => {
+        if (!future.done()) fn();
+      };
+      try {
+        value.then(
+          (v) => settle(() => future.setResult(v as Awaited<T>)),
+          (e) => settle(() => future.setException(e)),
+        );
+      } catch (error) {
+        // As Promise.resolve does: a throwing then() is a failure.
+        settle(() => future.setException(error));
+      }
     } else {
       future.setResult(value as Awaited<T>);
     }

@@ -350,6 +350,18 @@ Deno.test("Future.from a resolved, rejected and pending promise and a value", as
   assert.equal(await Future.from(thenable).result(), 8);
 });
 
+Deno.test("Future.from a thenable whose then() throws gives a failed future", async () => {
+  const error = new Error("then failed");
+  const thenable = {
+    then(): never {
+      throw error;
+    },
+  } as unknown as PromiseLike<number>;
+  const future = Future.from(thenable);
+  assert.equal(future.state, "finished");
+  assert.equal(await future.exception(), error);
+});
+
 Deno.test("Future.from a promise that settles after the future was cancelled", async () => {
   const { promise, resolve } = Promise.withResolvers<number>();
   const f = Future.from(promise);
