@@ -211,6 +211,13 @@ export class WorkerPoolExecutor implements Executor {
    * future is cancelled, or fails with `TimeoutError`); `transfer` moves
    * objects to the worker instead of copying them.
    *
+   * A task that awaits (timers, I/O, promises) stops at once when its
+   * worker is terminated. Deno 2.9.6 cannot interrupt JavaScript that never
+   * yields, though: after the timeout of a synchronous endless loop the
+   * future fails at once and a fresh worker serves the queue, but the old
+   * thread runs on, using a core and keeping the process alive, until the
+   * loop ends. Give CPU-bound loops an end, or check a deadline inside them.
+   *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
    * @param options `signal`, `timeout` (ms from this call), `transfer`.
@@ -219,15 +226,17 @@ export class WorkerPoolExecutor implements Executor {
    * @throws {RangeError} If `timeout` is negative.
    * @throws {TypeError} If `fn` cannot be sent to a worker.
    *
-   * @example Stopping an endless task
+   * @example Giving up on a slow task
    * ```ts
    * import { TimeoutError, WorkerPoolExecutor } from "@concurrent/futures";
    * import assert from "node:assert/strict";
    *
    * await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
-   * const stuck = ex.run(() => {
-   *   while (true) Math.random();
-   * }, [], { timeout: 50 });
+   * const busyFor = (ms: number) => {
+   *   const end = Date.now() + ms;
+   *   while (Date.now() < end) Math.random();
+   * };
+   * const stuck = ex.run(busyFor, [300], { timeout: 50 });
    * await assert.rejects(stuck.result(), TimeoutError);
    * assert.equal(await ex.submit(() => "still serving").result(), "still serving");
    * ```
@@ -325,7 +334,8 @@ export class WorkerPoolExecutor implements Executor {
    *
    * const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
    * const stuck = ex.submit(() => {
-   *   while (true) Math.random();
+   *   const end = Date.now() + 300;
+   *   while (Date.now() < end) Math.random();
    * });
    * const next = ex.submit(() => 1);
    * await ex.shutdown({ wait: false });
