@@ -63,6 +63,7 @@ Deno.test("gather and shield pass a failure with undefined on", async () => {
 Deno.test("TaskGroup counts a failure with undefined and cancels the rest", async () => {
   let sibling = "not run";
   const [how, error] = await settle(runLoop(() =>
+    // deno-lint-ignore require-yield
     TaskGroup.run(function* (tg) {
       tg.createTask(failWithUndefined());
       tg.createTask(function* () {
