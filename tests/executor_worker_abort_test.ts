@@ -7,8 +7,14 @@ import {
   WorkerPoolExecutor,
 } from "../mod.ts";
 
-const spin = (): never => {
-  while (true) Math.random();
+// An endless task, as far as the pool can tell. Deno 2.9.6 cannot stop a
+// worker stuck in a synchronous loop, so the loop also watches STOP, which
+// the last test of this file sets: no abandoned thread keeps spinning
+// through the test files that run after this one.
+const STOP = new SharedArrayBuffer(4);
+const spin = (stop: SharedArrayBuffer): void => {
+  const flag = new Int32Array(stop);
+  while (Atomics.load(flag, 0) === 0) Math.random();
 };
 const sleep = (ms: number, value?: unknown) =>
   new Promise((resolve) => setTimeout(() => resolve(value), ms));
@@ -26,7 +32,7 @@ const readFlag = (name: string) =>
 
 Deno.test("a task in an endless loop is stopped by its timeout", async () => {
   await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
-  const future = ex.run(spin, [], { timeout: 50 });
+  const future = ex.run(spin, [STOP], { timeout: 50 });
   assert.equal(future.running(), true);
   const error = await future.exception();
   assert.ok(error instanceof TimeoutError);
@@ -41,7 +47,7 @@ Deno.test("a task in an endless loop is stopped by its timeout", async () => {
 Deno.test("a task in an endless loop is stopped by its signal", async () => {
   await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
   const controller = new AbortController();
-  const future = ex.run(spin, [], { signal: controller.signal });
+  const future = ex.run(spin, [STOP], { signal: controller.signal });
   await sleep(20);
   assert.equal(future.running(), true);
   controller.abort();
@@ -66,7 +72,7 @@ Deno.test("an already aborted signal cancels at once; a timeout can expire in th
 Deno.test("aborting a running task moves the task its worker held to another worker", async () => {
   await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
   const controller = new AbortController();
-  const running = ex.run(spin, [], { signal: controller.signal });
+  const running = ex.run(spin, [STOP], { signal: controller.signal });
   const bystander = ex.submit((x: number) => x * 2, 21);
   assert.equal(ex.stats.queued, 1); // held by the one worker
   await sleep(10);
@@ -80,7 +86,7 @@ Deno.test("one worker: submit 1, 2, 3; abort the queued 2, then the running 1: 3
   await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
   const c1 = new AbortController();
   const c2 = new AbortController();
-  const one = ex.run(spin, [], { signal: c1.signal });
+  const one = ex.run(spin, [STOP], { signal: c1.signal });
   const two = ex.run(flag, ["two ran"], { signal: c2.signal });
   const three = ex.submit(() => "three");
   await sleep(10);
@@ -96,8 +102,8 @@ Deno.test("one worker: abort the running 1, then the re-queued 2: 3 runs", async
   await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
   const c1 = new AbortController();
   const c2 = new AbortController();
-  const one = ex.run(spin, [], { signal: c1.signal });
-  const two = ex.run(spin, [], { signal: c2.signal });
+  const one = ex.run(spin, [STOP], { signal: c1.signal });
+  const two = ex.run(spin, [STOP], { signal: c2.signal });
   const three = ex.submit(() => "three");
   await sleep(10);
   c1.abort(); // two moves to a fresh worker and starts spinning
@@ -168,7 +174,7 @@ Deno.test("an unhandled rejection crashes the worker, not the pool", async () =>
 
 Deno.test("shutdown({ wait: false }) returns at once; terminateWorkers() ends a stuck task", async () => {
   const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
-  const stuck = ex.submit(spin);
+  const stuck = ex.submit(spin, STOP);
   const held = ex.submit(() => 1);
   const pooled = ex.submit(() => 2);
   await sleep(10);
@@ -283,3 +289,12 @@ function workerIdentity(): string {
   const scope = globalThis as { workerId?: string };
   return scope.workerId ??= crypto.randomUUID();
 }
+
+Deno.test("an endless task ends once STOP is set, freeing the threads above", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const endless = ex.submit(spin, STOP);
+  await sleep(20);
+  assert.equal(endless.running(), true);
+  Atomics.store(new Int32Array(STOP), 0, 1);
+  assert.equal(await endless.result(5000), undefined);
+});
