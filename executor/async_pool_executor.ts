@@ -1,17 +1,26 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import { failed } from "../future/_failed.ts";
 import { Future } from "../future/future.ts";
-import { InvalidStateError } from "../future/errors.ts";
+import { InvalidStateError, type TimeoutError } from "../future/errors.ts";
 import type {
   Executor,
   ExecutorStats,
   MapOptions,
+  RunOptions,
   ShutdownOptions,
   TaskFunction,
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
-import { checkPositiveInteger, checkTask, isModuleTask } from "./_task.ts";
+import { checkPositiveInteger, checkTask } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
+import { PoolFuture } from "./_pool_future.ts";
+import { RunningTaskContext } from "./_task_context.ts";
+import {
+  armStop,
+  callTask,
+  checkRunOptions,
+  deliverProgress,
+} from "./_run_options.ts";
 
 /** Options for {@linkcode AsyncPoolExecutor}. */
 export interface AsyncPoolExecutorOptions {
@@ -22,9 +31,12 @@ export interface AsyncPoolExecutorOptions {
 }
 
 interface Job {
-  future: Future<unknown>;
+  future: PoolFuture<unknown>;
   fn: TaskFunction<unknown[], unknown>;
   args: unknown[];
+  onProgress: ((value: unknown) => void) | undefined;
+  /** The task's `this`, once it started. */
+  context: RunningTaskContext | undefined;
 }
 
 /**
@@ -33,6 +45,10 @@ interface Job {
  * `ThreadPoolExecutor`: bounding I/O-bound work. Closures are fine here,
  * since nothing is copied; CPU-bound work wants a
  * {@linkcode WorkerPoolExecutor}.
+ *
+ * Each task is called with `this` bound to its {@linkcode TaskContext}:
+ * `run` takes `onProgress`, and a task stopped by `signal` or `timeout`
+ * learns of it through `this.signal`.
  *
  * @example Fetch-like work, three at a time
  * ```ts
@@ -158,17 +174,86 @@ export class AsyncPoolExecutor implements Executor {
     fn: TaskFunction<A, R>,
     ...args: A
   ): Future<Awaited<R>> {
+    return this.run(fn, args);
+  }
+
+  /**
+   * `submit` with per-task options. `signal` and `timeout` settle the
+   * future at once (cancelled, or failed with a `TimeoutError`): a task
+   * that has not started never starts, a running one sees its `this.signal`
+   * abort with the signal's reason or the `TimeoutError`. Nothing on the
+   * current thread can be killed, so a running task ends only when it
+   * notices (its signal, `this.throwIfCancelled()`); until then it keeps its
+   * place among the `maxWorkers` calls in progress. `onProgress` receives
+   * each `this.progress(value)` at once, in order. `grace` is checked and
+   * otherwise ignored; `transfer` is ignored (nothing is copied).
+   *
+   * @param fn The function or module task; it is called with `this` bound
+   * to its {@linkcode TaskContext}.
+   * @param args Its arguments, as an array.
+   * @param options `signal`, `timeout` (ms from this call), `onProgress`.
+   * @returns The future of its result.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
+   * @throws {TypeError} If `fn` is not a function or a module task, `args`
+   * is not an array, or `onProgress` is not a function.
+   *
+   * @example Progress, and a timeout that stops the task
+   * ```ts
+   * import {
+   *   AsyncPoolExecutor,
+   *   type TaskContext,
+   *   TimeoutError,
+   * } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * async function download(this: TaskContext, chunks: number): Promise<string> {
+   *   for (let i = 1; i <= chunks; i++) {
+   *     await new Promise((resolve) => setTimeout(resolve, 2));
+   *     if (this.signal.aborted) return "gave up";
+   *     this.progress(i);
+   *   }
+   *   return "complete";
+   * }
+   *
+   * await using ex = new AsyncPoolExecutor();
+   * const chunks: unknown[] = [];
+   * const ok = ex.run(download, [3], { onProgress: (i) => chunks.push(i) });
+   * assert.equal(await ok.result(), "complete");
+   * assert.deepEqual(chunks, [1, 2, 3]);
+   *
+   * const slow = ex.run(download, [1000], { timeout: 10 });
+   * await assert.rejects(slow.result(), TimeoutError);
+   * ```
+   */
+  run<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    args: A,
+    options: RunOptions = {},
+  ): Future<Awaited<R>> {
     this.#checkOpen();
     checkTask(fn);
-    const future = new Future<Awaited<R>>();
-    const job = {
+    if (!Array.isArray(args)) {
+      throw new TypeError("run() takes the task's arguments as an array");
+    }
+    checkRunOptions(options);
+    const { signal, onProgress } = options;
+    const future = new PoolFuture<unknown>(() => true);
+    const job: Job = {
       future,
       fn: fn as TaskFunction<unknown[], unknown>,
       args,
-    } as Job;
+      onProgress,
+      context: undefined,
+    };
+    if (signal?.aborted) {
+      future.forceCancel();
+      return future as Future<Awaited<R>>;
+    }
+    armStop(future, options, (error, reason) => this.#stop(job, error, reason));
     if (this.#running < this.#maxWorkers) this.#start(job);
     else this.#queue.push(job);
-    return future;
+    return future as Future<Awaited<R>>;
   }
 
   /**
@@ -289,47 +374,62 @@ export class AsyncPoolExecutor implements Executor {
     }
   }
 
+  /**
+   * An abort (`error` undefined) or a timeout: the future settles now, a
+   * running task is told through its signal.
+   */
+  #stop(job: Job, error: TimeoutError | undefined, reason?: unknown): void {
+    const { future } = job;
+    if (future.done()) return;
+    if (error === undefined) future.forceCancel();
+    else {
+      this.#completed++;
+      this.#failed++;
+      future.setException(error);
+    }
+    job.context?.stop(error ?? reason);
+  }
+
   #start(job: Job): void {
-    const { future, fn, args } = job;
+    const { future, fn, args, onProgress } = job;
     if (!future.setRunningOrNotifyCancel()) {
       this.#next();
       return;
     }
     this.#running++;
-    let promise: Promise<unknown>;
-    try {
-      promise = isModuleTask(fn)
-        ? import(fn.url).then((module) => {
-          const exported = module[fn.exportName];
-          if (typeof exported !== "function") {
-            throw new TypeError(
-              `Module ${fn.url} has no exported function "${fn.exportName}"`,
-            );
-          }
-          return exported(...args);
-        })
-        : Promise.resolve(fn(...args));
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    promise.then((value) => {
-      this.#running--;
-      this.#completed++;
-      future.setResult(value);
-      this.#next();
-    }, (error) => {
-      this.#running--;
-      this.#completed++;
-      this.#failed++;
-      future.setException(error);
-      this.#next();
+    const context = new RunningTaskContext({
+      interval: 0,
+      sink: onProgress && ((values) => deliverProgress(onProgress, values)),
     });
+    job.context = context;
+    const promise = callTask(fn, args, context);
+    promise.then(
+      (value) => this.#end(job, true, value),
+      (error) => this.#end(job, false, error),
+    );
+  }
+
+  /** The call is over; its outcome is dropped if the future settled. */
+  #end(job: Job, ok: boolean, outcome: unknown): void {
+    const { future, context } = job;
+    this.#running--;
+    job.context = undefined;
+    context!.end();
+    if (!future.done()) {
+      this.#completed++;
+      if (ok) future.setResult(outcome);
+      else {
+        this.#failed++;
+        future.setException(outcome);
+      }
+    }
+    this.#next();
   }
 
   #next(): void {
     while (this.#running < this.#maxWorkers && this.#queue.length > 0) {
       const job = this.#queue.shift()!;
-      if (job.future.cancelled()) continue;
+      if (job.future.done()) continue;
       this.#start(job);
     }
     if (this.#running === 0 && this.#queue.length === 0) {

@@ -1,6 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type { Future } from "../future/future.ts";
 import type { ModuleTask } from "./module_task.ts";
+import type { TaskContext } from "./task_context.ts";
 
 /**
  * What an executor runs: a plain function, or a module export named by
@@ -10,11 +11,16 @@ import type { ModuleTask } from "./module_task.ts";
  * self-contained (no closure over outer variables; it may
  * `await import(...)`); an {@linkcode AsyncPoolExecutor} calls it as it is.
  *
+ * Every executor calls a task with `this` bound to a {@linkcode TaskContext};
+ * a task that wants it declares `function task(this: TaskContext, ...)`,
+ * one that ignores it needs nothing. A task declaring another `this` type
+ * is refused by the type checker.
+ *
  * @typeParam A The argument tuple.
  * @typeParam R What the function returns (a promise is awaited).
  */
 export type TaskFunction<A extends unknown[], R> =
-  | ((...args: A) => R)
+  | ((this: TaskContext, ...args: A) => R)
   | ModuleTask<A, R>;
 
 /** Options for {@linkcode Executor.map}. */
@@ -56,23 +62,49 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
 }
 
-/** Per-task options for `run`. */
+/**
+ * Per-task options for `run`. Every executor honours `signal`, `timeout`
+ * and `onProgress`; `transfer` and `grace` concern the worker pools only
+ * (an {@linkcode AsyncPoolExecutor} copies nothing and kills nothing).
+ */
 export interface RunOptions {
   /**
-   * Stops the task: one that has not started never starts, one that runs
-   * on a worker has its worker terminated; the future is cancelled.
+   * Stops the task: one that has not started never starts; the future is
+   * cancelled at once. A running task sees its `this.signal` abort with
+   * the signal's reason; on a worker pool, its worker is killed and
+   * replaced unless the task ends within `grace`.
    */
   signal?: AbortSignal;
   /**
    * Milliseconds, counted from the call, the task may take: then it is
-   * stopped as by `signal` and its future fails with a `TimeoutError`.
+   * stopped as by `signal`, its future fails at once with a
+   * `TimeoutError`, and that error is the reason of its `this.signal`.
    */
   timeout?: number;
   /**
    * Objects whose ownership moves to the worker instead of being copied
-   * (an `ArrayBuffer` is left detached in the caller).
+   * (an `ArrayBuffer` is left detached in the caller). A
+   * `ProcessPoolExecutor` copies them; an {@linkcode AsyncPoolExecutor}
+   * passes the arguments as they are.
    */
   transfer?: Transferable[];
+  /**
+   * Called on the caller's side with each `this.progress(value)` of the
+   * task, in order, all before the future settles. Progress reported after
+   * the task was stopped is dropped. A throw from the callback is logged
+   * and does not disturb the task.
+   */
+  onProgress?: (value: unknown) => void;
+  /**
+   * Milliseconds a stopped task (aborted or timed out) gets to end by
+   * itself, e.g. by `this.throwIfCancelled()`, before its worker or
+   * process is killed and replaced; if it ends in time, its worker is kept
+   * and spared the cost of a restart. The future settles at once either
+   * way. Worker pools only: nothing can be killed on an
+   * {@linkcode AsyncPoolExecutor}, where a stopped task runs until it
+   * notices its signal. @default {0}
+   */
+  grace?: number;
 }
 
 /** A snapshot of an executor's activity, from its `stats` getter. */

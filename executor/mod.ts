@@ -22,6 +22,7 @@
 export type { DoneCallback, Future, FutureState } from "../future/future.ts";
 export * from "./executor.ts";
 export * from "./module_task.ts";
+export * from "./task_context.ts";
 export * from "./async_pool_executor.ts";
 export * from "./worker_pool_executor.ts";
 export * from "./process_pool_executor.ts";

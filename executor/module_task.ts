@@ -1,4 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+import type { TaskContext } from "./task_context.ts";
 
 /**
  * A task named by a module URL and an export name, made by
@@ -19,10 +20,26 @@ export interface ModuleTask<A extends unknown[], R> {
 
 /**
  * The task type of export `K` of module type `M`: a
- * {@linkcode ModuleTask} with the export's arguments and result.
+ * {@linkcode ModuleTask} with the export's arguments and result. An export
+ * that is not a function, or that declares a `this` other than a
+ * {@linkcode TaskContext}, gives `never`.
  */
 export type ModuleTaskOf<M, K extends keyof M> = M[K] extends
-  (...args: infer A) => infer R ? ModuleTask<A, R> : never;
+  (this: TaskContext, ...args: infer A) => infer R ? ModuleTask<A, R>
+  : never;
+
+/**
+ * The names of the exports of module type `M` that can be tasks: functions
+ * that ignore `this` or take it as a {@linkcode TaskContext}.
+ */
+export type TaskExportName<M> =
+  & {
+    // deno-lint-ignore no-explicit-any
+    [K in keyof M]: M[K] extends (this: TaskContext, ...args: any[]) => unknown
+      ? K
+      : never;
+  }[keyof M]
+  & string;
 
 /**
  * Names a module export as a task for an executor. A worker pool imports
@@ -34,7 +51,8 @@ export type ModuleTaskOf<M, K extends keyof M> = M[K] extends
  * `moduleTask<typeof import("./tasks.ts"), "fib">(url, "fib")`.
  *
  * @typeParam M The module's type, `typeof import("./tasks.ts")`.
- * @typeParam K The export's name.
+ * @typeParam K The export's name: a function export that ignores `this` or
+ * declares it a {@linkcode TaskContext}.
  * @param url The module's URL; a relative string is resolved against the
  * current working directory, so prefer `new URL("./tasks.ts", import.meta.url)`.
  * @param exportName The exported function's name.
@@ -55,7 +73,7 @@ export type ModuleTaskOf<M, K extends keyof M> = M[K] extends
 export function moduleTask<
   // deno-lint-ignore no-explicit-any
   M = Record<string, (...args: any[]) => unknown>,
-  K extends keyof M & string = keyof M & string,
+  K extends TaskExportName<M> = TaskExportName<M>,
 >(url: URL | string, exportName: K): ModuleTaskOf<M, K> {
   if (typeof exportName !== "string" || exportName === "") {
     throw new TypeError("moduleTask() needs the name of an exported function");

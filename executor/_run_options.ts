@@ -1,0 +1,106 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The caller's side of `run` options, shared by every executor, and the
+// call of a task on the current thread.
+import type { Future } from "../future/future.ts";
+import { TimeoutError } from "../future/errors.ts";
+import { checkTimeout, startTimer } from "../future/_timeout.ts";
+import type { RunOptions, TaskFunction } from "./executor.ts";
+import type { TaskContext } from "./task_context.ts";
+import { isModuleTask } from "./_task.ts";
+
+/**
+ * Throws at the call for a bad option: a `RangeError` for a negative or
+ * NaN `timeout` or `grace`, a `TypeError` for an `onProgress` that is not a
+ * function or a `signal` that is not an `AbortSignal`.
+ */
+export function checkRunOptions(options: RunOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("run() options must be an object");
+  }
+  const { timeout, grace, onProgress, signal } = options;
+  if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
+  if (grace !== undefined) checkTimeout(grace, "run() grace");
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    throw new TypeError(
+      `run() onProgress must be a function, got ${
+        onProgress === null ? "null" : typeof onProgress
+      }`,
+    );
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError("run() signal must be an AbortSignal");
+  }
+}
+
+/**
+ * Calls `onProgress` with each value in order. A throw from the callback
+ * is logged, as Python logs a failing done callback, and the next values
+ * are still delivered: the task goes on either way.
+ */
+export function deliverProgress(
+  onProgress: (value: unknown) => void,
+  values: readonly unknown[],
+): void {
+  for (let i = 0; i < values.length; i++) {
+    try {
+      onProgress(values[i]);
+    } catch (error) {
+      console.error("Exception in an onProgress callback", error);
+    }
+  }
+}
+
+/**
+ * Arms `timeout` (ms from now) and `signal` for one task: the first to fire
+ * calls `stop` with the `TimeoutError`, or with `undefined` and the
+ * signal's reason for an abort. Both are disarmed once `future` is done.
+ * An already aborted signal is for the caller to check first.
+ */
+export function armStop(
+  future: Future<unknown>,
+  options: Pick<RunOptions, "signal" | "timeout">,
+  stop: (error: TimeoutError | undefined, reason?: unknown) => void,
+): void {
+  const { signal, timeout } = options;
+  if (timeout === undefined && signal === undefined) return;
+  const stopTimer = timeout === undefined ? () => {} : startTimer(
+    timeout,
+    () =>
+      stop(new TimeoutError(`The task did not finish within ${timeout} ms`)),
+  );
+  const onAbort = () => stop(undefined, signal!.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  future.addDoneCallback(() => {
+    stopTimer();
+    signal?.removeEventListener("abort", onAbort);
+  });
+}
+
+type AnyTask = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Calls a task on the current thread with `this` bound to `context`; a
+ * module task's module is imported first. Every failure is a rejection.
+ */
+export function callTask(
+  fn: TaskFunction<unknown[], unknown>,
+  args: unknown[],
+  context: TaskContext,
+): Promise<unknown> {
+  try {
+    if (!isModuleTask(fn)) {
+      return Promise.resolve((fn as AnyTask).apply(context, args));
+    }
+    return import(fn.url).then((module) => {
+      const exported = module[fn.exportName];
+      if (typeof exported !== "function") {
+        throw new TypeError(
+          `Module ${fn.url} has no exported function "${fn.exportName}"`,
+        );
+      }
+      return (exported as AnyTask).apply(context, args);
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
