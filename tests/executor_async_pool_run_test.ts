@@ -1,0 +1,345 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// AsyncPoolExecutor.run and the task context on the current thread.
+import assert from "node:assert/strict";
+import {
+  AsyncPoolExecutor,
+  CancelledError,
+  moduleTask,
+  type TaskContext,
+  TimeoutError,
+} from "../mod.ts";
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fixtures = new URL("./fixtures/context_tasks.ts", import.meta.url);
+
+/** A promise and its resolve function. */
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => resolve = r);
+  return { promise, resolve };
+}
+
+Deno.test("AsyncPoolExecutor: submit, run, map and module tasks get a TaskContext", async () => {
+  await using ex = new AsyncPoolExecutor();
+  const contexts: unknown[] = [];
+  function grab(this: TaskContext, n: number): number {
+    contexts.push(this);
+    assert.ok(this.signal instanceof AbortSignal);
+    assert.equal(this.signal.aborted, false);
+    this.throwIfCancelled();
+    return n;
+  }
+  assert.equal(await ex.submit(grab, 1).result(), 1);
+  assert.equal(await ex.run(grab, [2]).result(), 2);
+  const mapped = [];
+  for await (const n of ex.map(grab, [3, 4])) mapped.push(n);
+  assert.deepEqual(mapped, [3, 4]);
+  assert.equal(contexts.length, 4);
+  assert.equal(new Set(contexts).size, 4, "one context per call");
+
+  type Tasks = typeof import("./fixtures/context_tasks.ts");
+  const hasContext = moduleTask<Tasks, "hasContext">(fixtures, "hasContext");
+  assert.equal(await ex.submit(hasContext).result(), true);
+  const steps = moduleTask<Tasks, "steps">(fixtures, "steps");
+  const seen: unknown[] = [];
+  const future = ex.run(steps, [3], { onProgress: (v) => seen.push(v) });
+  assert.equal(await future.result(), 3);
+  assert.deepEqual(seen, [1, 2, 3]);
+});
+
+Deno.test("AsyncPoolExecutor: tasks that ignore this run unchanged", async () => {
+  await using ex = new AsyncPoolExecutor();
+  assert.equal(
+    await ex.run((a: number, b: number) => a + b, [2, 3]).result(),
+    5,
+  );
+  assert.equal(await ex.run(async () => "x", []).result(), "x");
+});
+
+Deno.test("AsyncPoolExecutor.run: an abort settles at once and aborts the task's signal", async () => {
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const controller = new AbortController();
+  const release = deferred();
+  let seenReason: unknown = "unset";
+  let ended = false;
+  async function task(this: TaskContext): Promise<string> {
+    this.signal.addEventListener("abort", () => {
+      seenReason = this.signal.reason;
+    });
+    await release.promise;
+    ended = true;
+    return "finished late";
+  }
+  const future = ex.run(task, [], { signal: controller.signal });
+  const queued = ex.submit(() => "next");
+  assert.equal(future.running(), true);
+  const reason = new Error("user pressed stop");
+  controller.abort(reason);
+  // Settled synchronously, while the task still runs.
+  assert.equal(future.cancelled(), true);
+  assert.equal(seenReason, reason);
+  assert.equal(ended, false);
+  // The stopped call keeps its place until it ends.
+  assert.equal(ex.stats.busy, 1);
+  assert.equal(queued.running(), false);
+  release.resolve();
+  assert.equal(await queued.result(), "next");
+  assert.equal(ended, true);
+  await assert.rejects(future.result(), CancelledError);
+  assert.deepEqual(ex.stats, {
+    workers: 0,
+    busy: 0,
+    queued: 0,
+    completed: 1,
+    failed: 0,
+  });
+});
+
+Deno.test("AsyncPoolExecutor.run: a timeout fails at once; the signal's reason is that TimeoutError", async () => {
+  await using ex = new AsyncPoolExecutor();
+  let reason: unknown;
+  const aborted = deferred();
+  function task(this: TaskContext): Promise<number> {
+    return new Promise((resolve) => {
+      this.signal.addEventListener("abort", () => {
+        reason = this.signal.reason;
+        aborted.resolve();
+        resolve(42); // too late: the future is settled
+      });
+    });
+  }
+  const future = ex.run(task, [], { timeout: 10 });
+  await aborted.promise;
+  assert.equal(future.done(), true);
+  const error = future.exceptionNow();
+  assert.ok(error instanceof TimeoutError);
+  assert.equal(reason, error);
+  assert.match(error.message, /10 ms/);
+  await tick(0);
+  assert.equal(future.exceptionNow(), error);
+  assert.deepEqual(ex.stats, {
+    workers: 0,
+    busy: 0,
+    queued: 0,
+    completed: 1,
+    failed: 1,
+  });
+});
+
+Deno.test("AsyncPoolExecutor.run: a loop with throwIfCancelled ends after a timeout", async () => {
+  const ex = new AsyncPoolExecutor();
+  let rounds = 0;
+  let thrown: unknown;
+  async function loop(this: TaskContext): Promise<never> {
+    try {
+      for (;;) {
+        await tick(1);
+        this.throwIfCancelled();
+        rounds++;
+      }
+    } catch (error) {
+      thrown = error;
+      throw error;
+    }
+  }
+  const future = ex.run(loop, [], { timeout: 15 });
+  await assert.rejects(future.result(), TimeoutError);
+  await ex.shutdown(); // resolves only once the loop has ended
+  assert.ok(thrown instanceof CancelledError);
+  assert.ok(thrown.cause instanceof TimeoutError);
+  assert.equal(thrown.cause, future.exceptionNow());
+  const after = rounds;
+  await tick(10);
+  assert.equal(rounds, after);
+  assert.equal(ex.stats.busy, 0);
+});
+
+Deno.test("AsyncPoolExecutor.run: a queued task stopped by abort or timeout never starts", async () => {
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const release = deferred();
+  const first = ex.submit(() => release.promise);
+  const started: string[] = [];
+  const controller = new AbortController();
+  const aborted = ex.run(() => started.push("aborted"), [], {
+    signal: controller.signal,
+  });
+  const timedOut = ex.run(() => started.push("timed out"), [], {
+    timeout: 1,
+  });
+  const last = ex.run(() => started.push("last"), []);
+  controller.abort();
+  assert.equal(aborted.cancelled(), true);
+  await assert.rejects(timedOut.result(), TimeoutError);
+  assert.equal(ex.stats.queued, 1);
+  release.resolve();
+  await first.result();
+  await last.result();
+  assert.deepEqual(started, ["last"]);
+});
+
+Deno.test("AsyncPoolExecutor.run: an aborted signal cancels without starting", async () => {
+  await using ex = new AsyncPoolExecutor();
+  let calls = 0;
+  const future = ex.run(() => calls++, [], { signal: AbortSignal.abort() });
+  assert.equal(future.cancelled(), true);
+  await tick(1);
+  assert.equal(calls, 0);
+  assert.equal(ex.stats.completed, 0);
+});
+
+Deno.test("AsyncPoolExecutor.run: progress arrives in order, all before the future settles", async () => {
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 8 });
+  async function work(this: TaskContext, id: number, n: number) {
+    for (let i = 0; i < n; i++) {
+      this.progress({ id, i });
+      if (i % 3 === id % 3) await tick(0);
+    }
+    return id;
+  }
+  const seen = new Map<number, number[]>();
+  const countAtSettle = new Map<number, number>();
+  const futures = Array.from({ length: 40 }, (_, id) => {
+    seen.set(id, []);
+    const future = ex.run(work, [id, 25 + id], {
+      onProgress: (value) => {
+        const { id: from, i } = value as { id: number; i: number };
+        assert.equal(from, id);
+        seen.get(id)!.push(i);
+      },
+    });
+    future.addDoneCallback(() => countAtSettle.set(id, seen.get(id)!.length));
+    return future;
+  });
+  for (const future of futures) await future.result();
+  for (let id = 0; id < 40; id++) {
+    const expected = Array.from({ length: 25 + id }, (_, i) => i);
+    assert.deepEqual(seen.get(id), expected);
+    assert.equal(countAtSettle.get(id), 25 + id);
+  }
+});
+
+Deno.test("AsyncPoolExecutor.run: progress after the task ended or was stopped is dropped", async () => {
+  await using ex = new AsyncPoolExecutor();
+  let saved: TaskContext | undefined;
+  const seen: unknown[] = [];
+  function keep(this: TaskContext): string {
+    saved = this;
+    this.progress("during");
+    return "done";
+  }
+  await ex.run(keep, [], { onProgress: (v) => seen.push(v) }).result();
+  saved!.progress("after the end");
+  await tick(1);
+  assert.deepEqual(seen, ["during"]);
+
+  const controller = new AbortController();
+  const release = deferred();
+  const stopped: unknown[] = [];
+  async function slow(this: TaskContext): Promise<void> {
+    this.progress("before");
+    await release.promise;
+    this.progress("after the stop");
+  }
+  const future = ex.run(slow, [], {
+    signal: controller.signal,
+    onProgress: (v) => stopped.push(v),
+  });
+  controller.abort();
+  release.resolve();
+  await tick(1);
+  assert.equal(future.cancelled(), true);
+  assert.deepEqual(stopped, ["before"]);
+});
+
+Deno.test("AsyncPoolExecutor.run: a throwing onProgress is logged and the task goes on", async () => {
+  await using ex = new AsyncPoolExecutor();
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const seen: unknown[] = [];
+    const future = ex.run(
+      function (this: TaskContext) {
+        this.progress(1);
+        this.progress(2);
+        return "ok";
+      },
+      [],
+      {
+        onProgress: (v) => {
+          seen.push(v);
+          if (v === 1) throw new Error("bad callback");
+        },
+      },
+    );
+    assert.equal(await future.result(), "ok");
+    assert.deepEqual(seen, [1, 2]);
+  } finally {
+    console.error = original;
+  }
+  assert.equal(logged.length, 1);
+  assert.match(String(logged[0][0]), /onProgress/);
+  assert.equal((logged[0][1] as Error).message, "bad callback");
+});
+
+Deno.test("AsyncPoolExecutor.run: transfer and grace are accepted and change nothing", async () => {
+  await using ex = new AsyncPoolExecutor();
+  const input = new ArrayBuffer(4);
+  const output = new ArrayBuffer(4);
+  const future = ex.run(
+    function (this: TaskContext, buffer: ArrayBuffer) {
+      this.transfer(output);
+      return [buffer, output];
+    },
+    [input],
+    { transfer: [input], grace: 50 },
+  );
+  const [back, out] = await future.result();
+  assert.equal(back, input);
+  assert.equal(out, output);
+  assert.equal(input.byteLength, 4, "nothing was detached");
+  assert.equal(output.byteLength, 4);
+});
+
+Deno.test("AsyncPoolExecutor.run: bad arguments and options", async () => {
+  await using ex = new AsyncPoolExecutor();
+  const fn = () => 1;
+  assert.throws(() => ex.run(fn, [], { timeout: -1 }), RangeError);
+  assert.throws(() => ex.run(fn, [], { timeout: NaN }), RangeError);
+  assert.throws(() => ex.run(fn, [], { grace: -5 }), /grace/);
+  assert.throws(() => ex.run(fn, [], { grace: NaN }), RangeError);
+  assert.throws(
+    () => ex.run(fn, [], { onProgress: 3 as unknown as () => void }),
+    TypeError,
+  );
+  assert.throws(
+    () => ex.run(fn, [], { signal: {} as AbortSignal }),
+    TypeError,
+  );
+  assert.throws(
+    () => ex.run(fn, 1 as unknown as []),
+    /arguments as an array/,
+  );
+  assert.throws(
+    () => ex.run(3 as unknown as () => void, []),
+    TypeError,
+  );
+  assert.equal(ex.stats.completed, 0);
+  assert.equal(
+    await ex.run(fn, [], { grace: 0, timeout: Infinity }).result(),
+    1,
+  );
+});
+
+Deno.test("AsyncPoolExecutor.run: cancel() of a running task still returns false", async () => {
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const release = deferred();
+  const running = ex.run(() => release.promise, []);
+  const queued = ex.run(() => 2, []);
+  assert.equal(running.cancel(), false);
+  assert.equal(running.running(), true);
+  assert.equal(queued.cancel(), true);
+  release.resolve();
+  await running.result();
+  assert.equal(ex.stats.completed, 1);
+});
