@@ -19,7 +19,7 @@ Deno.test("examples/progress.ts prints plain lines to a pipe and exits", async (
   assert.equal(code, 0, new TextDecoder().decode(stderr));
   assert.equal(text.includes("\r"), false, "no redraws when not a terminal");
   const lines = text.trimEnd().split("\n");
-  assert.match(lines.at(-2)!, /^100%  200\/200 tasks  [\d.]+ tasks\/s$/);
+  assert.match(lines.at(-2)!, /^100% {2}200\/200 tasks {2}[\d.]+ tasks\/s$/);
   assert.equal(
     lines.at(-1)!.replace(/in [\d.]+ s$/, "in _ s"),
     "done: 200 tasks, 1,600 steps reported, checksum 716,400, in _ s",

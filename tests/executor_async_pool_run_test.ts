@@ -53,7 +53,7 @@ Deno.test("AsyncPoolExecutor: tasks that ignore this run unchanged", async () =>
     await ex.run((a: number, b: number) => a + b, [2, 3]).result(),
     5,
   );
-  assert.equal(await ex.run(async () => "x", []).result(), "x");
+  assert.equal(await ex.run(() => Promise.resolve("x"), []).result(), "x");
 });
 
 Deno.test("AsyncPoolExecutor.run: an abort settles at once and aborts the task's signal", async () => {

@@ -9,9 +9,9 @@ import {
   type Executor,
   type Future,
   moduleTask,
-  ProcessPoolExecutor,
+  type ProcessPoolExecutor,
   type TaskContext,
-  WorkerPoolExecutor,
+  type WorkerPoolExecutor,
 } from "../mod.ts";
 
 function withContext(this: TaskContext, n: number): string {
