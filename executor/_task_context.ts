@@ -2,55 +2,29 @@
 // The `this` of a running task, as the code that runs tasks builds it: the
 // worker-side runner (one per Worker or child process) and AsyncPoolExecutor.
 //
-// How it is wired into the pool engine:
-//
-// Protocol (`_protocol.ts`):
-// - ToWorker "run" gains `progress: boolean` (whether the caller gave
-//   `onProgress`; without it the runner passes no sink and nothing is sent)
-//   and `timeout?: number` (so that a stop seen through shared memory can
-//   build the same `TimeoutError` the future failed with).
-// - FromWorker gains `{ t: "progress", id, values: unknown[] }`: one message
-//   per flush, values in order. The runner sends it on the same channel as
-//   the result, and always flushes before the result ("ok"/"err"), so every
-//   value arrives before the future settles.
-// - ToWorker gains `{ t: "stop", id, reason: MarshalledError }`: the
-//   caller's abort reason or the `TimeoutError`, marshalled. A Worker gets
-//   it as well as the flag below, for the signal's exact reason once its
-//   event loop turns; a child process has no shared memory and sees only
-//   this message.
-// - Shared slots: each slot gets a stop word next to its state word (or
-//   spare bits of it): 0 running, 1 aborted, 2 timed out. The pool stores
-//   it with Atomics.store; `isStopped` is `Atomics.load(...) !== 0` for the
-//   running task's slot, `stopReason` turns 2 into
-//   `new TimeoutError(\`The task did not finish within ${timeout} ms\`)`
-//   and 1 into a `DOMException` "AbortError" (the real reason follows by
-//   "stop" when the loop turns; a signal keeps its first reason).
-//
-// Runner, per task (and once per batch, sharing one context):
-// 1. `const ctx = new RunningTaskContext({ isStopped, stopReason, sink })`
-//    with `sink = (values) => post({ t: "progress", id, values })` when
-//    `progress` is set, and call the task as `fn.call(ctx, ...args)`.
-// 2. On "stop" for that id: `ctx.stop(unmarshalError(reason))`.
-// 3. When the task returns: `transfer = ctx.end()` (it flushes progress; a
-//    throw means a progress value could not be cloned: fail the task with
-//    it), then post "ok" with `transfer` as the transfer list (a child
-//    process copies). When it throws: `try { ctx.end() } catch { }`, then
-//    post "err". A task that ends after a stop still replies, so the pool
-//    knows the worker is free; its result is dropped there.
-//
-// Engine, per task:
-// - `onProgress`: deliver each "progress" message's values in order with
-//   `deliverProgress` (see `_run_options.ts`), only while the future is not
-//   done: values that arrive after an abort or a timeout are dropped.
-// - Abort or timeout of a running task: settle the future at once, raise
-//   the slot's stop word (Worker) and post "stop" (both transports), and
-//   start a `grace` timer (0 by default). If the task's reply comes within
-//   grace, the worker is kept and takes the next task; otherwise the worker
-//   is killed (terminate, or SIGKILL) and replaced. A task queued behind it
-//   in that worker goes back to the pool's queue as today.
-// - `transfer` of the result: nothing to do on the pool side; the runner
-//   passes the list to `post`, which moves on Workers and copies on
-//   processes.
+// Wiring into the pool engine (`_protocol.ts`):
+// - "run" carries `progress: boolean` (onProgress given; else no sink) and
+//   `timeout?`. FromWorker `{ t: "progress", id, values }` is one flush;
+//   ToWorker `{ t: "stop", id, reason: MarshalledError }` stops a task.
+// - Slot word state 3 (STOPPED, the free 2-bit value) set by the pool with
+//   compareExchange(tag|STARTED → tag|STOPPED), after writing the kind (1
+//   abort, 2 timeout) to a parallel word. `isStopped` compares the word with
+//   tag|STOPPED; `stopReason` builds the TimeoutError from `timeout`, or an
+//   "AbortError" DOMException (a task that awaits usually gets "stop", with
+//   the caller's reason, before it sees the word; a signal keeps its first).
+// - Runner per task (one context per batch): build the context, call
+//   `fn.apply(ctx, args)`; on "stop" call `ctx.stop(reason)`; when the task
+//   ends, `transfer = ctx.end()` (flushes progress first, so it precedes the
+//   result; a throw is a progress value that could not be cloned: fail the
+//   task) and post "ok" with that transfer list; on a throw, `ctx.end()` in
+//   a try, then "err". A stopped task still replies, so its worker is known
+//   to be free.
+// - Engine: progress values go through `deliverProgress` while the future
+//   is not done (later ones are dropped). On abort or timeout it settles the
+//   future at once, raises the stop word (Worker) and posts "stop", then
+//   starts a `grace` timer: a reply within grace keeps the worker, else the
+//   worker is killed (terminate, SIGKILL) and replaced, its queued task
+//   going back to the pool's queue.
 import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";
 

@@ -12,6 +12,7 @@ import type {
 import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
 import { checkPositiveInteger, taskSpec } from "./_task.ts";
+import { checkRunOptions } from "./_run_options.ts";
 
 /** How long an idle worker lives by default: one second. */
 const DEFAULT_IDLE_TIMEOUT = 1000;
@@ -223,7 +224,7 @@ export class WorkerPoolExecutor implements Executor {
    * @param options `signal`, `timeout` (ms from this call), `transfer`.
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
-   * @throws {RangeError} If `timeout` is negative.
+   * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
    * @throws {TypeError} If `fn` cannot be sent to a worker.
    *
    * @example Giving up on a slow task
@@ -250,6 +251,7 @@ export class WorkerPoolExecutor implements Executor {
     if (!Array.isArray(args)) {
       throw new TypeError("run() takes the task's arguments as an array");
     }
+    checkRunOptions(options);
     return this.#pool.submit(spec, args, options) as Future<Awaited<R>>;
   }
 

@@ -7,6 +7,7 @@ import {
   moduleTask,
   type TaskContext,
   TimeoutError,
+  WorkerPoolExecutor,
 } from "../mod.ts";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -342,4 +343,16 @@ Deno.test("AsyncPoolExecutor.run: cancel() of a running task still returns false
   release.resolve();
   await running.result();
   assert.equal(ex.stats.completed, 1);
+});
+
+Deno.test("WorkerPoolExecutor.run checks grace and onProgress at the call", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const fn = () => 1;
+  assert.throws(() => ex.run(fn, [], { grace: -1 }), RangeError);
+  assert.throws(() => ex.run(fn, [], { grace: NaN }), RangeError);
+  assert.throws(
+    () => ex.run(fn, [], { onProgress: "no" as unknown as () => void }),
+    TypeError,
+  );
+  assert.equal(ex.stats.workers, 0, "nothing was started");
 });
