@@ -267,3 +267,39 @@ Deno.test("task context: its methods work detached", () => {
   assert.deepEqual(flat(), [1]);
   assert.deepEqual(context.end(), [buffer]);
 });
+
+Deno.test("task context: a synchronous loop on a Worker stops on a shared flag", async () => {
+  const worker = new Worker(
+    new URL("./fixtures/context_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  try {
+    const flag = new SharedArrayBuffer(4);
+    const values: number[] = [];
+    let messages = 0;
+    const stopped = new Promise<Record<string, unknown>>((resolve) => {
+      worker.onmessage = ({ data }) => {
+        if (data.t === "progress") {
+          messages++;
+          values.push(...data.values);
+          // The loop is running and reporting: raise its stop flag.
+          if (messages === 3) Atomics.store(new Int32Array(flag), 0, 1);
+        } else resolve(data);
+      };
+    });
+    worker.postMessage(flag);
+    const { reported, ...result } = await stopped;
+    assert.deepEqual(result, {
+      t: "stopped",
+      name: "CancelledError",
+      cause: "The task did not finish within 30 ms",
+      reason: "TimeoutError",
+    });
+    // The values sent arrived in order; those still buffered at the stop
+    // were dropped, as the future had settled.
+    assert.deepEqual(values, Array.from(values, (_, i) => i));
+    assert.ok(values.length <= (reported as number));
+  } finally {
+    worker.terminate();
+  }
+});
