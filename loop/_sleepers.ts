@@ -46,9 +46,10 @@ class Sleep0<T> {
 
 /**
  * The timer of a sleep. The task that yields it waits on it directly, with
- * no future in between: the timer schedules the task when it fires, and
- * `Task.cancel()` cancels the timer and schedules the task itself. Either
- * way the task steps one round later, as with asyncio's future.
+ * no future in between: the timer wakes the task when it fires, and
+ * `Task.cancel()` cancels the timer and wakes the task with the error
+ * itself. Either way the task steps one round later, as with asyncio's
+ * future.
  */
 export class SleepTimer extends TimerHandle {
   /** @ignore */
@@ -58,7 +59,7 @@ export class SleepTimer extends TimerHandle {
   }
   override _run(): void {
     if (!this._cancelled && this._task !== null) {
-      this._loop._schedule(this._task);
+      this._task._resume(false, undefined);
     }
   }
 }
