@@ -8,7 +8,7 @@ import type { Coroutine } from "./types.ts";
 import { chainOutside } from "./_outside.ts";
 import { SleepTimer } from "./_sleepers.ts";
 import { type Failure, trackFailure } from "./_failures.ts";
-import { describe, isCoroutine } from "./_ensure_future.ts";
+import { describe, isCoroutine } from "./_awaitables.ts";
 import { isPromiseLike } from "../future/_is_promise_like.ts";
 
 /** Options for the {@linkcode Task} constructor. */
