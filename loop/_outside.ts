@@ -2,7 +2,7 @@
 // Work the loop does not run itself (promises, futures of executors or of
 // other loops) reaches it through a future of the loop. While such work is
 // pending the loop counts it, so virtual time does not jump past it
-// (docs/architecture.md, "Outside work").
+// (docs/architecture.md, "The loop's round").
 
 import { chainFuture } from "../future/_chain.ts";
 import { Future } from "../future/future.ts";

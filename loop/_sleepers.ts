@@ -2,7 +2,8 @@
 // The iterators behind `yield* sleep(ms)`. Sleeping is the hot path of
 // every program on the loop, so these are small hand-written iterators
 // rather than generators: `yield* sleep(0)` allocates nothing, and a
-// sleeping task holds a few small objects (under 1 KB in all).
+// sleeping task holds a few small objects (under 1 KB in all)
+// (docs/architecture.md, "A task's step").
 
 import { getRunningLoop } from "./get_running_loop.ts";
 import { TimerHandle } from "./timer_handle.ts";

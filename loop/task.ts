@@ -71,7 +71,8 @@ export class Task<T> extends Future<T> {
   #waiter: Future<unknown> | SleepTimer | null = null;
   // The resume value of the next step (CPython's `__step(exc)`): `#sent`
   // is thrown into the coroutine when `#throwing`, else sent to it. Every
-  // waker sets it through `_resume`; `_run` reads it once.
+  // waker sets it through `_resume`; `_run` reads it once
+  // (docs/architecture.md, "A task's step").
   #throwing = false;
   #sent: unknown = undefined;
   // A cancel() that could not be passed to a waiter: the next step throws
