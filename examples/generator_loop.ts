@@ -14,14 +14,14 @@
  *     yield from asyncio.sleep(sleep_time)
  *     print(f"[{i}] Sleep time : {sleep_time}, Complete time : {time.ctime()}")
  *
- * print("point 1")
+ * print("point 1 >")
  * loop = asyncio.get_event_loop()
  * coros = [sleeper(i) for i in range(10)]
- * print("point 2")
+ * print("point 2 >")
  * loop.run_until_complete(asyncio.wait(coros))
- * print("point 3")
+ * print("point 3 >")
  * loop.close()
- * print("point 4")
+ * print("point 4 >")
  * ```
  *
  * Run it with `deno run examples/generator_loop.ts` (it takes as long as
@@ -31,8 +31,8 @@
  * the latter (the real-clock run prints the same lines, less the last):
  *
  * ```text
- * point 1
- * point 2
+ * point 1 >
+ * point 2 >
  * [3] Sleep time : 1, Complete time : Wed Nov 25 06:40:02 2026
  * [7] Sleep time : 1, Complete time : Wed Nov 25 06:40:02 2026
  * [0] Sleep time : 2, Complete time : Wed Nov 25 06:40:03 2026
@@ -43,8 +43,8 @@
  * [4] Sleep time : 7, Complete time : Wed Nov 25 06:40:08 2026
  * [8] Sleep time : 8, Complete time : Wed Nov 25 06:40:09 2026
  * [6] Sleep time : 9, Complete time : Wed Nov 25 06:40:10 2026
- * point 3
- * point 4
+ * point 3 >
+ * point 4 >
  * (virtual time: 9 s of sleeping took 3 ms)
  * ```
  *
@@ -72,16 +72,16 @@ function* sleeper(i: number): asyncio.Coroutine<void> {
 }
 
 const started = performance.now();
-console.log("point 1");
+console.log("point 1 >");
 const loop = asyncio.getEventLoop();
 const startWall = Date.now();
 const startLoop = loop.time();
 const coros = Array.from({ length: 10 }, (_, i) => sleeper(i));
-console.log("point 2");
+console.log("point 2 >");
 await loop.runUntilComplete(asyncio.wait(coros));
-console.log("point 3");
+console.log("point 3 >");
 loop.close();
-console.log("point 4");
+console.log("point 4 >");
 if (virtualTime) {
   const took = (performance.now() - started).toFixed(0);
   const slept = (loop.time() - startLoop) / 1000;

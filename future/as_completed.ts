@@ -1,7 +1,8 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type { Future } from "./future.ts";
 import { TimeoutError } from "./errors.ts";
-import { checkTimeout, startTimer } from "./_timeout.ts";
+import { checkTimeout } from "./_timeout.ts";
+import { race } from "./_race.ts";
 
 /** Options for {@linkcode asCompleted}. */
 export interface AsCompletedOptions {
@@ -84,16 +85,16 @@ async function* iterate<T>(
     while (pending.size > 0) {
       signal?.throwIfAborted();
       if (completed.length === 0) {
-        await nextCompletion(
-          (resume) => (wake = resume),
-          timeout === undefined
-            ? Infinity
-            : timeout - (performance.now() - start),
+        const left = timeout === undefined
+          ? undefined
+          : timeout - (performance.now() - start);
+        await race(
+          new Promise<void>((resolve) => wake = resolve),
+          { timeout: left, signal },
           () =>
             new TimeoutError(
               `${pending.size} (of ${all.length}) futures unfinished after ${timeout} ms`,
             ),
-          signal,
         );
         wake = undefined;
       }
@@ -109,29 +110,4 @@ async function* iterate<T>(
   } finally {
     for (const f of pending) f.removeDoneCallback(onDone);
   }
-}
-
-/** Waits for `setWake`'s callback, a timeout, or an abort. */
-function nextCompletion(
-  setWake: (resume: () => void) => void,
-  timeLeft: number,
-  timeoutError: () => TimeoutError,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  if (timeLeft <= 0) return Promise.reject(timeoutError());
-  return new Promise<void>((resolve, reject) => {
-    const settle = (error?: { reason: unknown }) => {
-      stopTimer();
-      signal?.removeEventListener("abort", onAbort);
-      if (error) reject(error.reason);
-      else resolve();
-    };
-    const onAbort = () => settle({ reason: signal!.reason });
-    const stopTimer = startTimer(
-      timeLeft,
-      () => settle({ reason: timeoutError() }),
-    );
-    signal?.addEventListener("abort", onAbort, { once: true });
-    setWake(() => settle());
-  });
 }

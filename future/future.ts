@@ -1,6 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import { CancelledError, InvalidStateError, TimeoutError } from "./errors.ts";
-import { checkTimeout, startTimer } from "./_timeout.ts";
+import { checkTimeout } from "./_timeout.ts";
+import { armRace } from "./_race.ts";
 import { isPromiseLike } from "./_is_promise_like.ts";
 import { setFailedReader } from "./_failed.ts";
 
@@ -568,15 +569,15 @@ export class Future<T> {
       return;
     }
     const onDone = () => {
-      stopTimer();
+      disarm();
       settle();
     };
-    const stopTimer = startTimer(timeout, () => {
+    const disarm = armRace({ timeout }, () => {
       this.removeDoneCallback(onDone);
       reject(
         new TimeoutError(`The future was not done within ${timeout} ms`),
       );
-    });
+    }, reject);
     this.addDoneCallback(onDone);
   }
 

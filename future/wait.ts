@@ -1,6 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type { Future } from "./future.ts";
-import { checkTimeout, startTimer } from "./_timeout.ts";
+import { checkTimeout } from "./_timeout.ts";
+import { armRace } from "./_race.ts";
 import { failed } from "./_failed.ts";
 
 /**
@@ -162,12 +163,10 @@ export function wait<T>(
 
   return new Promise<WaitResult<T>>((resolve, reject) => {
     let pending = 0;
-    const finish = (error?: { reason: unknown }) => {
+    const finish = () => {
       for (const f of all) f.removeDoneCallback(onDone);
-      stopTimer();
-      signal?.removeEventListener("abort", onAbort);
-      if (error) reject(error.reason);
-      else resolve(split());
+      disarm();
+      resolve(split());
     };
     const onDone = (f: Future<T>) => {
       pending--;
@@ -179,11 +178,11 @@ export function wait<T>(
         finish();
       }
     };
-    const onAbort = () => finish({ reason: signal!.reason });
-    const stopTimer = timeout === undefined
-      ? () => {}
-      : startTimer(timeout, () => finish());
-    signal?.addEventListener("abort", onAbort, { once: true });
+    // A timeout returns what is done; an abort rejects.
+    const disarm = armRace({ timeout, signal }, finish, (reason) => {
+      for (const f of all) f.removeDoneCallback(onDone);
+      reject(reason);
+    });
     for (const f of all) {
       if (!f.done()) {
         pending++;

@@ -1,8 +1,10 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // Work the loop does not run itself (promises, futures of executors or of
 // other loops) reaches it through a future of the loop. While such work is
-// pending the loop counts it, so virtual time does not jump past it.
+// pending the loop counts it, so virtual time does not jump past it
+// (docs/architecture.md, "The loop's round").
 
+import { chainFuture } from "../future/_chain.ts";
 import { Future } from "../future/future.ts";
 import type { EventLoop } from "./event_loop.ts";
 
@@ -17,54 +19,23 @@ export function chainOutside<T>(
 ): void {
   const scheduler = loop._scheduler;
   scheduler.outside++;
-  let open = true;
-  const release = () => {
-    if (open) {
-      open = false;
-      scheduler.outsideDone();
-    }
-  };
+  // `target` is done once `source` is, or once it is cancelled: either way
+  // the loop stops waiting for the outside.
+  target.addDoneCallback(() => scheduler.outsideDone());
   if (source instanceof Future) {
-    target.addDoneCallback(() => {
-      if (target.cancelled()) {
-        release();
-        source.cancel();
-      }
-    });
-    source.addDoneCallback((done) => {
-      release();
-      if (target.done()) return;
-      if (done.cancelled()) {
-        target.cancel();
-        return;
-      }
-      let value: T;
-      try {
-        value = done.resultNow();
-      } catch (error) {
-        target.setException(error);
-        return;
-      }
-      target.setResult(value);
-    });
+    chainFuture(source, target);
     return;
   }
-  target.addDoneCallback(() => {
-    if (target.cancelled()) release();
-  });
   try {
     source.then(
       (value) => {
-        release();
         if (!target.done()) target.setResult(value);
       },
       (error) => {
-        release();
         if (!target.done()) target.setException(error);
       },
     );
   } catch (error) {
-    release();
     target.setException(error);
   }
 }

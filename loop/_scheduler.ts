@@ -2,7 +2,7 @@
 // The machinery of an EventLoop, asyncio's BaseEventLoop._run_once: a FIFO
 // queue of ready callbacks run in rounds, a heap of timers, the virtual
 // clock, and the pauses in which the host (promise callbacks, timers, I/O,
-// worker messages) gets its turn.
+// worker messages) gets its turn (docs/architecture.md, "The loop's round").
 
 import { setImmediate } from "node:timers";
 import { MAX_TIMER_DELAY } from "../future/_timeout.ts";

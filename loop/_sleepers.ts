@@ -2,7 +2,8 @@
 // The iterators behind `yield* sleep(ms)`. Sleeping is the hot path of
 // every program on the loop, so these are small hand-written iterators
 // rather than generators: `yield* sleep(0)` allocates nothing, and a
-// sleeping task holds a few small objects (under 1 KB in all).
+// sleeping task holds a few small objects (under 1 KB in all)
+// (docs/architecture.md, "A task's step").
 
 import { getRunningLoop } from "./get_running_loop.ts";
 import { TimerHandle } from "./timer_handle.ts";
@@ -46,9 +47,10 @@ class Sleep0<T> {
 
 /**
  * The timer of a sleep. The task that yields it waits on it directly, with
- * no future in between: the timer schedules the task when it fires, and
- * `Task.cancel()` cancels the timer and schedules the task itself. Either
- * way the task steps one round later, as with asyncio's future.
+ * no future in between: the timer wakes the task when it fires, and
+ * `Task.cancel()` cancels the timer and wakes the task with the error
+ * itself. Either way the task steps one round later, as with asyncio's
+ * future.
  */
 export class SleepTimer extends TimerHandle {
   /** @ignore */
@@ -58,7 +60,7 @@ export class SleepTimer extends TimerHandle {
   }
   override _run(): void {
     if (!this._cancelled && this._task !== null) {
-      this._loop._schedule(this._task);
+      this._task._resume(false, undefined);
     }
   }
 }

@@ -5,7 +5,7 @@ import { checkTimeout } from "../future/_timeout.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 import type { TimerHandle } from "./timer_handle.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
-import { ensureFuture, listAwaitables } from "./_ensure_future.ts";
+import { futureOn, listAwaitables } from "./_awaitables.ts";
 import { wakeUpNext } from "./_waiters.ts";
 
 /** Options for the loop's {@linkcode asCompleted}. */
@@ -64,7 +64,7 @@ function* iterate<T>(
   const loop = getRunningLoop();
   const todo = new Set<Future<T>>();
   // The same awaitable twice is one future, as Python's set(fs) makes it.
-  for (const aw of new Set(list)) todo.add(ensureFuture(aw, loop));
+  for (const aw of new Set(list)) todo.add(futureOn(aw, loop));
   // Completed futures, and null for each one the timeout gave up on.
   const done: (Future<T> | null)[] = [];
   const waiters = new Set<Future<void>>();

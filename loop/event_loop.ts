@@ -8,7 +8,7 @@ import { type Runnable, Scheduler } from "./_scheduler.ts";
 import { state } from "./_state.ts";
 import { Task } from "./task.ts";
 import type { Coroutine } from "./types.ts";
-import { ensureFuture } from "./_ensure_future.ts";
+import { futureOn } from "./_awaitables.ts";
 import { runInExecutor } from "./_run_in_executor.ts";
 import type { Executor, TaskFunction } from "../executor/executor.ts";
 
@@ -314,7 +314,7 @@ export class EventLoop {
    */
   async runUntilComplete<T>(future: Future<T> | Coroutine<T>): Promise<T> {
     this.#checkStartable();
-    const outer = ensureFuture(future, this);
+    const outer = futureOn(future, this);
     const stop = () => this.stop();
     outer.addDoneCallback(stop);
     try {

@@ -2,33 +2,38 @@
 import { failed } from "../future/_failed.ts";
 import { CancelledError } from "../future/errors.ts";
 import { Future } from "../future/future.ts";
-import { getRunningLoop } from "./get_running_loop.ts";
-import type { Awaitable, AwaitedOf, Coroutine } from "./types.ts";
-import { ensureFuture, listAwaitables } from "./_ensure_future.ts";
+import type { EventLoop } from "./event_loop.ts";
+import type { Awaitable, AwaitedOf } from "./types.ts";
+import { futureOn, listAwaitables } from "./_awaitables.ts";
+import { LazyFuture } from "./_lazy_future.ts";
 
 /** Options for {@linkcode gather}. */
 export interface GatherOptions {
   /**
    * Put the errors of failed children in the result list instead of
-   * throwing the first one. @default {false}
+   * failing the gather with the first one. @default {false}
    */
   returnExceptions?: boolean;
 }
 
 /**
- * Runs awaitables concurrently and evaluates to their results in the order
- * given (Python's `asyncio.gather`). Coroutines become tasks on the loop
- * that runs the gather. The first failure is thrown at once, while the
- * other children keep running; with `returnExceptions` the errors take
- * their place in the list instead. Cancelling the gather cancels every
- * child that is not done.
+ * Runs awaitables concurrently and gives a future of their results, in the
+ * order given (Python's `asyncio.gather`). Made inside a running loop, its
+ * children (a task for each coroutine) start on it at once; made outside
+ * any loop, they start on the loop that first runs or awaits the gather, so
+ * `loop.runUntilComplete(gather(coros))` and `run(gather(coros))` work.
+ *
+ * The first failure fails the gather at once, while the other children
+ * keep running; with `returnExceptions` the errors take their places in
+ * the list instead. `cancel()` cancels every child that is not done; the
+ * gather then ends failed with a `CancelledError` (so it is not
+ * `cancelled()`, and a later `cancel()` returns `false`), as CPython's does.
  *
  * @typeParam A The tuple (or array) of awaitables.
- * @param aws Coroutines, futures or promises.
+ * @param aws Coroutines, futures or promises; one given twice runs once.
  * @param options `returnExceptions`.
- * @returns A coroutine evaluating to the list of results.
+ * @returns A future of the list of results; `yield*` it in a coroutine.
  * @throws {TypeError} If `aws` is not an iterable of awaitables.
- * @throws {unknown} The first child's error, without `returnExceptions`.
  *
  * @example
  * ```ts
@@ -56,111 +61,138 @@ export interface GatherOptions {
  * assert.ok(results[0] instanceof RangeError);
  * assert.equal(results[1], 1);
  * ```
+ *
+ * @example Cancelling a gather
+ * ```ts
+ * import { CancelledError } from "@concurrent/futures";
+ * import { createTask, gather, run, sleep } from "@concurrent/futures/loop";
+ * import assert from "node:assert/strict";
+ *
+ * function* main() {
+ *   const child = createTask(sleep(1000));
+ *   const all = gather([child, sleep(2000)]);
+ *   yield* sleep(10);
+ *   assert.equal(all.cancel(), true);
+ *   yield* sleep(0);
+ *   assert.equal(child.cancelled(), true);
+ *   assert.ok(all.exceptionNow() instanceof CancelledError);
+ *   assert.equal(all.cancel(), false);
+ * }
+ * await run(main(), { virtualTime: true });
+ * ```
  */
 export function gather<const A extends readonly Awaitable<unknown>[]>(
   aws: A,
   options?: GatherOptions & { returnExceptions?: false },
-): Coroutine<{ -readonly [K in keyof A]: AwaitedOf<A[K]> }>;
+): Future<{ -readonly [K in keyof A]: AwaitedOf<A[K]> }>;
 /**
- * Runs an iterable of awaitables concurrently and evaluates to their
+ * Runs an iterable of awaitables concurrently and gives a future of their
  * results in order.
  *
  * @typeParam T The value type.
  * @param aws Coroutines, futures or promises.
  * @param options `returnExceptions`.
- * @returns A coroutine evaluating to the list of results.
+ * @returns A future of the list of results.
  */
 export function gather<T>(
   aws: Iterable<Awaitable<T>>,
   options?: GatherOptions & { returnExceptions?: false },
-): Coroutine<T[]>;
+): Future<T[]>;
 /**
- * Runs awaitables concurrently and evaluates to their results in order,
- * with the errors of failed children in their places.
+ * Runs awaitables concurrently and gives a future of their results in
+ * order, with the errors of failed children in their places.
  *
  * @param aws Coroutines, futures or promises.
  * @param options `{ returnExceptions: true }`.
- * @returns A coroutine evaluating to the list of results and errors.
+ * @returns A future of the list of results and errors.
  */
 export function gather(
   aws: Iterable<Awaitable<unknown>>,
   options: GatherOptions & { returnExceptions: true },
-): Coroutine<unknown[]>;
+): Future<unknown[]>;
 export function gather(
   aws: Iterable<Awaitable<unknown>>,
   options: GatherOptions = {},
-): Coroutine<unknown[]> {
+): Future<unknown[]> {
   const list = listAwaitables(aws, "gather()");
-  return gatherAll(list, options.returnExceptions === true);
+  return new GatheringFuture(list, options.returnExceptions === true);
 }
 
-/** The outer future of a gather: cancelling it cancels the children. */
-class GatheringFuture extends Future<unknown[]> {
-  cancelRequested = false;
-  readonly children: Future<unknown>[];
+/**
+ * The future of a gather (CPython's `_GatheringFuture`): its children are
+ * the futures of the distinct awaitables, one per argument in order.
+ */
+class GatheringFuture extends LazyFuture<unknown[]> {
+  #args: Awaitable<unknown>[];
+  #returnExceptions: boolean;
+  #children: Future<unknown>[] = [];
+  #cancelRequested = false;
 
-  constructor(children: Future<unknown>[]) {
+  constructor(args: Awaitable<unknown>[], returnExceptions: boolean) {
     super();
-    this.children = children;
+    this.#args = args;
+    this.#returnExceptions = returnExceptions;
+    if (args.length === 0) this.setResult([]);
+    else this._bindIfRunning();
   }
 
   override cancel(message?: string): boolean {
     if (this.done()) return false;
     let cancelled = false;
-    for (const child of this.children) {
+    if (!this._bound()) {
+      // No child has started: coroutines and promises are dropped, futures
+      // cancelled, and the gather ends at once.
+      for (const aw of new Set(this.#args)) {
+        if (!(aw instanceof Future) || aw.cancel(message)) cancelled = true;
+      }
+      if (cancelled) this.setException(new CancelledError(message));
+      return cancelled;
+    }
+    for (const child of this.#children) {
       if (child.cancel(message)) cancelled = true;
     }
-    if (cancelled) this.cancelRequested = true;
+    if (cancelled) this.#cancelRequested = true;
     return cancelled;
   }
-}
 
-function* gatherAll(
-  list: Awaitable<unknown>[],
-  returnExceptions: boolean,
-): Coroutine<unknown[]> {
-  if (list.length === 0) return [];
-  const loop = getRunningLoop();
-  const byArg = new Map<Awaitable<unknown>, Future<unknown>>();
-  const children: Future<unknown>[] = [];
-  for (const aw of list) {
-    let future = byArg.get(aw);
-    if (future === undefined) {
-      future = ensureFuture(aw, loop);
-      byArg.set(aw, future);
+  protected override _start(loop: EventLoop): void {
+    const byArg = new Map<Awaitable<unknown>, Future<unknown>>();
+    for (const aw of this.#args) {
+      let future = byArg.get(aw);
+      if (future === undefined) {
+        future = futureOn(aw, loop);
+        byArg.set(aw, future);
+      }
+      this.#children.push(future);
     }
-    children.push(future);
+    const total = byArg.size;
+    let finished = 0;
+    const onDone = (child: Future<unknown>) => {
+      finished++;
+      if (this.done()) {
+        if (!child.cancelled()) child.exceptionNow(); // marks it retrieved
+        return;
+      }
+      if (!this.#returnExceptions) {
+        if (child.cancelled()) {
+          this.setException(cancelledErrorOf(child));
+          return;
+        }
+        if (failed(child)) {
+          this.setException(child.exceptionNow());
+          return;
+        }
+      }
+      if (finished < total) return;
+      const results = this.#children.map((f) => {
+        if (f.cancelled()) return cancelledErrorOf(f);
+        return failed(f) ? f.exceptionNow() : f.resultNow();
+      });
+      if (this.#cancelRequested) this.setException(cancelledErrorOf(child));
+      else this.setResult(results);
+    };
+    for (const future of byArg.values()) future.addDoneCallback(onDone);
   }
-  const outer = new GatheringFuture(children);
-  loop._adopt(outer);
-  const total = byArg.size;
-  let finished = 0;
-  const onDone = (child: Future<unknown>) => {
-    finished++;
-    if (outer.done()) {
-      if (!child.cancelled()) child.exceptionNow(); // marks it retrieved
-      return;
-    }
-    if (!returnExceptions) {
-      if (child.cancelled()) {
-        outer.setException(cancelledErrorOf(child));
-        return;
-      }
-      if (failed(child)) {
-        outer.setException(child.exceptionNow());
-        return;
-      }
-    }
-    if (finished < total) return;
-    const results = children.map((f) => {
-      if (f.cancelled()) return cancelledErrorOf(f);
-      return failed(f) ? f.exceptionNow() : f.resultNow();
-    });
-    if (outer.cancelRequested) outer.setException(cancelledErrorOf(child));
-    else outer.setResult(results);
-  };
-  for (const future of byArg.values()) future.addDoneCallback(onDone);
-  return yield* outer;
 }
 
 function cancelledErrorOf(future: Future<unknown>): CancelledError {

@@ -44,6 +44,8 @@ export * from "./get_event_loop.ts";
 export * from "./set_event_loop.ts";
 export * from "./new_event_loop.ts";
 export * from "./all_tasks.ts";
+export * from "./create_task.ts";
+export * from "./ensure_future.ts";
 export * from "./run.ts";
 export * from "./wait.ts";
 export {

@@ -1,13 +1,14 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import { failed } from "../future/_failed.ts";
 import { InvalidStateError } from "../future/errors.ts";
+import { Future } from "../future/future.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import { EventLoop } from "./event_loop.ts";
 import { gather } from "./gather.ts";
 import type { Task } from "./task.ts";
 import type { Coroutine } from "./types.ts";
 import { waitFor } from "./wait_for.ts";
-import { describe, isCoroutine } from "./_ensure_future.ts";
+import { describe, isCoroutine, toCoroutine } from "./_awaitables.ts";
 import { state } from "./_state.ts";
 
 /** Options for {@linkcode run}. */
@@ -26,14 +27,16 @@ export interface RunOptions {
 /**
  * Runs a coroutine on a new event loop and closes the loop (Python's
  * `asyncio.run`): tasks still pending at the end are cancelled and waited
- * for, the default executor is shut down, and the loop is closed.
+ * for, the default executor is shut down, and the loop is closed. A future
+ * is waited for the same way, so `run(gather(coros))` runs the gather's
+ * children on the new loop.
  *
  * @typeParam T What the coroutine returns.
- * @param main The coroutine.
+ * @param main The coroutine, or a future such as a `gather`.
  * @param options `virtualTime`, `timeout` and `signal`.
  * @returns A promise of the coroutine's value.
  * @throws {InvalidStateError} If called from code a loop is running.
- * @throws {TypeError} If `main` is not a coroutine.
+ * @throws {TypeError} If `main` is neither a coroutine nor a future.
  * @throws {TimeoutError} If `timeout` passes first.
  * @throws {unknown} The coroutine's error, or `signal.reason`.
  *
@@ -50,7 +53,7 @@ export interface RunOptions {
  * ```
  */
 export async function run<T>(
-  main: Coroutine<T>,
+  main: Coroutine<T> | Future<T>,
   options: RunOptions = {},
 ): Promise<T> {
   if (state.running !== null) {
@@ -58,15 +61,17 @@ export async function run<T>(
       "run() cannot be called from code a running event loop runs",
     );
   }
-  if (!isCoroutine(main)) {
-    throw new TypeError(`run() needs a coroutine, got ${describe(main)}`);
+  if (!isCoroutine(main) && !(main instanceof Future)) {
+    throw new TypeError(
+      `run() needs a coroutine or a future, got ${describe(main)}`,
+    );
   }
   const { timeout, signal } = options;
   if (timeout !== undefined) checkTimeout(timeout);
   signal?.throwIfAborted();
   const loop = new EventLoop({ virtualTime: options.virtualTime });
   const task = loop.createTask(
-    timeout === undefined ? main : waitFor(main, timeout),
+    timeout === undefined ? toCoroutine(main) : waitFor(main, timeout),
   );
   const abort = () => task.cancel(String(signal?.reason));
   signal?.addEventListener("abort", abort, { once: true });

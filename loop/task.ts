@@ -8,7 +8,7 @@ import type { Coroutine } from "./types.ts";
 import { chainOutside } from "./_outside.ts";
 import { SleepTimer } from "./_sleepers.ts";
 import { type Failure, trackFailure } from "./_failures.ts";
-import { describe, isCoroutine } from "./_ensure_future.ts";
+import { describe, isCoroutine } from "./_awaitables.ts";
 import { isPromiseLike } from "../future/_is_promise_like.ts";
 
 /** Options for the {@linkcode Task} constructor. */
@@ -19,7 +19,6 @@ export interface TaskOptions {
   name?: string;
 }
 
-const NONE: unique symbol = Symbol("none");
 let counter = 0;
 
 /**
@@ -66,14 +65,22 @@ export class Task<T> extends Future<T> {
   _index: number;
   #coro: Coroutine<T>;
   #name: string | number; // a number until asked for: Task-<n>
+  // What the task is suspended on (CPython's _fut_waiter): a future, or
+  // the timer of a sleep (the fast path below), or null while it is
+  // scheduled or stepping.
   #waiter: Future<unknown> | SleepTimer | null = null;
-  #deliver = false;
+  // The resume value of the next step (CPython's `__step(exc)`): `#sent`
+  // is thrown into the coroutine when `#throwing`, else sent to it. Every
+  // waker sets it through `_resume`; `_run` reads it once
+  // (docs/architecture.md, "A task's step").
+  #throwing = false;
+  #sent: unknown = undefined;
+  // A cancel() that could not be passed to a waiter: the next step throws
+  // a CancelledError whatever it was going to send (CPython's _must_cancel).
   #mustCancel = false;
   #cancelMessage: string | undefined = undefined;
   #cancels = 0;
-  #throwIn: unknown = NONE;
-  #resume: typeof RESUME | undefined = undefined;
-  #wakeup: (() => void) | null = null;
+  #wakeup: ((future: Future<unknown>) => void) | null = null;
   #failure: Failure | null = null;
 
   /**
@@ -208,15 +215,14 @@ export class Task<T> extends Future<T> {
     this.#cancels++;
     const waiter = this.#waiter;
     if (waiter instanceof SleepTimer) {
-      if (!waiter._cancelled && waiter._scheduled) {
-        // Not fired yet: stop the timer and throw into the task ourselves,
-        // as a cancelled future would (so uncancel() cannot undo it).
-        waiter.cancel();
-        this.#throwSoon(new CancelledError(message));
-        return true;
-      }
-    } else if (waiter !== null && waiter.cancel(message)) {
+      // Sleep fast path: the timer has not woken the task yet (it clears
+      // #waiter when it does), so it is stopped and the task woken with
+      // the error, as a cancelled future would wake it (so uncancel()
+      // cannot undo it).
+      this.#stopSleep(waiter, message);
       return true;
+    } else if (waiter !== null && waiter.cancel(message)) {
+      return true; // its done callback wakes the task with the error
     }
     this.#mustCancel = true;
     this.#cancelMessage = message;
@@ -426,37 +432,44 @@ export class Task<T> extends Future<T> {
     return super.exceptionNow();
   }
 
-  /** @ignore */
+  /**
+   * Wakes the task: sets the resume value (its next step sends `value`
+   * into the coroutine, or throws it in when `throwing`) and schedules
+   * the step. Every waker comes through here.
+   *
+   * @ignore
+   */
+  _resume(throwing: boolean, value: unknown): void {
+    this.#waiter = null;
+    this.#throwing = throwing;
+    this.#sent = value;
+    this._loop._schedule(this);
+  }
+
+  /**
+   * One step (CPython's `Task.__step`): resume the coroutine with the
+   * resume value, then wait on what it yields.
+   *
+   * @ignore
+   */
   _run(): void {
     if (this.done()) return;
-    let error: unknown = this.#throwIn;
-    let value: unknown = this.#resume;
-    this.#throwIn = NONE;
-    this.#resume = undefined;
-    const waiter = this.#waiter;
-    if (waiter !== null) {
-      this.#waiter = null;
-      if (!(waiter instanceof SleepTimer)) {
-        try {
-          value = waiter.resultNow();
-        } catch (e) {
-          if (error === NONE) error = e;
-        }
-        if (this.#deliver) this.#deliver = false;
-        else value = undefined;
-      }
-    }
+    let throwing = this.#throwing;
+    let sent = this.#sent;
+    this.#throwing = false;
+    this.#sent = undefined;
     if (this.#mustCancel) {
-      if (!(error instanceof CancelledError)) {
-        error = new CancelledError(this.#cancelMessage);
-      }
       this.#mustCancel = false;
+      if (!(throwing && sent instanceof CancelledError)) {
+        throwing = true;
+        sent = new CancelledError(this.#cancelMessage);
+      }
     }
     const previous = state.task;
     state.task = this as Task<unknown>;
     let step: IteratorResult<unknown, T>;
     try {
-      step = error === NONE ? this.#coro.next(value) : this.#coro.throw(error);
+      step = throwing ? this.#coro.throw(sent) : this.#coro.next(sent);
     } catch (e) {
       state.task = previous;
       this._loop._removeTask(this._index);
@@ -479,56 +492,77 @@ export class Task<T> extends Future<T> {
       }
       return;
     }
-    const yielded = step.value;
+    this.#suspendOn(step.value);
+  }
+
+  /** Waits on what the coroutine yielded; one of the wakers resumes it. */
+  #suspendOn(yielded: unknown): void {
     if (yielded === SLEEP0) {
-      this.#resume = RESUME;
-      this._loop._scheduler.schedule(this);
+      // Sleep fast path: `sleep(0)` goes round the loop once, with no
+      // future or timer; its iterator returns when it is sent RESUME.
+      this._resume(false, RESUME);
     } else if (yielded instanceof SleepTimer) {
+      // Sleep fast path: the timer itself wakes the task (SleepTimer._run
+      // calls _resume), with no future in between.
       this.#waiter = yielded;
       yielded._task = this as Task<unknown>;
       if (this.#mustCancel) {
-        yielded.cancel();
-        this._loop._schedule(this);
+        this.#mustCancel = false;
+        this.#stopSleep(yielded, this.#cancelMessage);
       }
     } else if (yielded instanceof Future) {
       if (yielded === this) {
-        this.#throwSoon(
+        this._resume(
+          true,
           new InvalidStateError(`Task ${this.getName()} cannot await itself`),
         );
       } else if (this._loop._isOwn(yielded)) {
         this.#waitOn(yielded);
       } else {
-        this.#waitOutside(yielded, false);
+        this.#waitOn(this.#outside(yielded));
       }
     } else if (isPromiseLike(yielded)) {
-      this.#waitOutside(yielded, true);
+      this.#waitOn(this.#outside(yielded));
     } else {
-      this.#throwSoon(new TypeError(badYield(yielded)));
+      this._resume(true, new TypeError(badYield(yielded)));
     }
   }
 
+  /**
+   * Waits on a future of the loop (CPython's `__wakeup` as its done
+   * callback): the step after it is done sends its value or throws its
+   * error.
+   */
   #waitOn(future: Future<unknown>): void {
-    const wakeup = this.#wakeup ??= () => this._loop._schedule(this);
     this.#waiter = future;
-    future.addDoneCallback(wakeup);
+    future.addDoneCallback(
+      this.#wakeup ??= (done) => {
+        let value: unknown;
+        try {
+          value = done.resultNow();
+        } catch (error) {
+          this._resume(true, error);
+          return;
+        }
+        this._resume(false, value);
+      },
+    );
     if (this.#mustCancel && future.cancel(this.#cancelMessage)) {
       this.#mustCancel = false;
     }
   }
 
-  #waitOutside(
-    source: PromiseLike<unknown> | Future<unknown>,
-    deliver: boolean,
-  ): void {
+  /** A future of the loop settled by outside work (counted by the loop). */
+  #outside(source: PromiseLike<unknown> | Future<unknown>): Future<unknown> {
     const proxy = this._loop.createFuture<unknown>();
     chainOutside(this._loop, source, proxy);
-    this.#deliver = deliver;
-    this.#waitOn(proxy);
+    return proxy;
   }
 
-  #throwSoon(error: Error): void {
-    this.#throwIn = error;
-    this._loop._schedule(this);
+  /** Stops a sleep that has not woken the task, and wakes it cancelled. */
+  #stopSleep(timer: SleepTimer, message: string | undefined): void {
+    timer.cancel();
+    this._resume(true, new CancelledError(message));
   }
 
   #retrieved(): void {

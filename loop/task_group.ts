@@ -16,7 +16,9 @@ const NONE: unique symbol = Symbol("none");
  * `yield* TaskGroup.run(body)` returns. The first failure of a child
  * cancels the others and the body; the group then throws an
  * `AggregateError` whose `errors` hold every child's error and the body's
- * own.
+ * own. If the task running the group is being cancelled from outside when
+ * the group fails, it stays cancelled: after the `AggregateError`, its
+ * next suspension throws `CancelledError` (as in Python 3.13).
  *
  * @example
  * ```ts
@@ -181,6 +183,14 @@ export class TaskGroup {
       this.#errors.push(error);
     }
     if (this.#errors.length > 0) {
+      // The errors win over a cancellation from outside, but that
+      // cancellation is not lost: taking it back and requesting it again
+      // keeps the count and leaves the parent cancelled, so its next
+      // suspension throws CancelledError (CPython 3.13).
+      if (this.#parent.cancelling() > 0) {
+        this.#parent.uncancel();
+        this.#parent.cancel();
+      }
       const errors = this.#errors;
       this.#errors = [];
       throw new AggregateError(errors, "unhandled errors in a TaskGroup");

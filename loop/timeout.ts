@@ -9,7 +9,7 @@ import { currentTask } from "./current_task.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 import type { Handle } from "./handle.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
-import { checkAwaitable, toCoroutine } from "./_ensure_future.ts";
+import { checkAwaitable, toCoroutine } from "./_awaitables.ts";
 
 /**
  * Runs `coro` in the calling task with a deadline `ms` milliseconds away

@@ -12,7 +12,7 @@ import { checkTimeout } from "../future/_timeout.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 import type { TimerHandle } from "./timer_handle.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
-import { ensureFuture, listAwaitables } from "./_ensure_future.ts";
+import { futureOn, listAwaitables } from "./_awaitables.ts";
 
 /** Options for the loop's {@linkcode wait}. */
 export interface LoopWaitOptions {
@@ -81,7 +81,7 @@ function* waitFutures<T>(
   const loop = getRunningLoop();
   const futures = new Set<Future<T>>();
   // The same awaitable twice is one future, as Python's set(fs) makes it.
-  for (const aw of new Set(list)) futures.add(ensureFuture(aw, loop));
+  for (const aw of new Set(list)) futures.add(futureOn(aw, loop));
   const waiter = loop.createFuture<void>();
   let handle: TimerHandle | null = null;
   const release = () => {

@@ -4,7 +4,7 @@ import { CancelledError, TimeoutError } from "../future/errors.ts";
 import { getRunningLoop } from "./get_running_loop.ts";
 import { timeout } from "./timeout.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
-import { checkAwaitable, ensureFuture } from "./_ensure_future.ts";
+import { checkAwaitable, futureOn } from "./_awaitables.ts";
 import { cancelAndWait } from "./_cancel_and_wait.ts";
 
 /**
@@ -46,7 +46,7 @@ export function waitFor<T>(aw: Awaitable<T>, ms: number): Coroutine<T> {
 }
 
 function* cancelNow<T>(aw: Awaitable<T>): Coroutine<T> {
-  const future = ensureFuture(aw, getRunningLoop());
+  const future = futureOn(aw, getRunningLoop());
   if (future.done()) return future.resultNow();
   yield* cancelAndWait(future);
   try {

@@ -1,8 +1,10 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import assert from "node:assert/strict";
-import { CancelledError } from "../future/mod.ts";
+import { CancelledError, Future } from "../future/mod.ts";
 import {
+  allTasks,
   type Coroutine,
+  createTask,
   EventLoop,
   gather,
   run,
@@ -78,24 +80,24 @@ Deno.test("gather with returnExceptions collects errors in place", async () => {
 Deno.test("gather: a cancelled child fails the gather with CancelledError", async () => {
   const loop = new EventLoop({ virtualTime });
   const child = loop.createTask(sleep(100));
-  const gathering = loop.createTask(gather([child, sleep(50, 1)]));
+  const gathering = gather([child, sleep(50, 1)]);
   loop.callLater(10, () => child.cancel());
   await assert.rejects(loop.runUntilComplete(gathering), CancelledError);
   loop.close();
 });
 
-Deno.test("cancelling a gather cancels its children, even with returnExceptions", async () => {
+Deno.test("cancelling the task awaiting a gather cancels its children, even with returnExceptions", async () => {
   const loop = new EventLoop({ virtualTime });
   for (const returnExceptions of [false, true]) {
     const a = loop.createTask(sleep(1000));
     const b = loop.createTask(sleep(2000));
-    const gathering = loop.createTask(
-      returnExceptions
+    const waiter = loop.createTask((function* () {
+      return yield* (returnExceptions
         ? gather([a, b], { returnExceptions: true })
-        : gather([a, b]),
-    );
-    loop.callLater(10, () => gathering.cancel());
-    await assert.rejects(loop.runUntilComplete(gathering), CancelledError);
+        : gather([a, b]));
+    })());
+    loop.callLater(10, () => waiter.cancel());
+    await assert.rejects(loop.runUntilComplete(waiter), CancelledError);
     assert.equal(a.cancelled(), true);
     assert.equal(b.cancelled(), true);
   }
@@ -148,4 +150,136 @@ Deno.test("shield passes values and errors through; a coroutine becomes a task",
   assert.deepEqual(await run(main(), { virtualTime }), ["v", "inner failed"]);
   // @ts-expect-error: not awaitable
   assert.throws(() => shield(3), TypeError);
+});
+
+Deno.test("gather is a Future: made in a running loop, its children start at once, awaited or not", async () => {
+  const loop = new EventLoop({ virtualTime });
+  const log: string[] = [];
+  function* child(name: string, ms: number): Coroutine<string> {
+    log.push(`${name} starts @${loop.time()}`);
+    yield* sleep(ms);
+    return name;
+  }
+  function* main(): Coroutine<unknown> {
+    const all = gather([child("a", 20), child("b", 10)]);
+    assert.ok(all instanceof Future);
+    const seen: unknown[] = [];
+    all.addDoneCallback((f) => seen.push(f.resultNow()));
+    yield* sleep(0); // one round: the children have started
+    assert.deepEqual(log, ["a starts @0", "b starts @0"]);
+    yield* sleep(50); // nobody awaits the gather; it finishes anyway
+    assert.equal(all.done(), true);
+    assert.deepEqual(all.resultNow(), ["a", "b"]);
+    return seen;
+  }
+  assert.deepEqual(await loop.runUntilComplete(main()), [["a", "b"]]);
+  loop.close();
+});
+
+Deno.test("gather made outside any loop starts its children on the loop that runs or awaits it", async () => {
+  // runUntilComplete
+  const loop = new EventLoop({ virtualTime });
+  const all = gather([sleep(30, "x"), sleep(10, "y")]);
+  assert.equal(all.done(), false);
+  assert.deepEqual(await loop.runUntilComplete(all), ["x", "y"]);
+  assert.equal(loop.time(), 30);
+  loop.close();
+  // run
+  assert.deepEqual(
+    await run(gather([sleep(5, 1), sleep(5, 2)]), { virtualTime }),
+    [1, 2],
+  );
+  // yield* in a task of another loop
+  const later = gather([sleep(20, "late")]);
+  const other = new EventLoop({ virtualTime });
+  function* main(): Coroutine<string[]> {
+    assert.equal(allTasks().size, 1); // only main: the gather has not started
+    const results = yield* later;
+    return results;
+  }
+  assert.deepEqual(await other.runUntilComplete(main()), ["late"]);
+  assert.equal(other.time(), 20);
+  other.close();
+});
+
+Deno.test("gather.cancel() cancels the children; the gather ends failed with CancelledError and a later cancel() is false", async () => {
+  const loop = new EventLoop({ virtualTime });
+  function* main(): Coroutine<void> {
+    const a = createTask(sleep(1000));
+    const b = createTask(sleep(2000));
+    const all = gather([a, b, sleep(500)], { returnExceptions: true });
+    yield* sleep(10);
+    assert.equal(all.cancel("enough"), true);
+    assert.equal(all.done(), false); // the children end first
+    try {
+      yield* all;
+      assert.fail("the gather should fail");
+    } catch (e) {
+      assert.ok(e instanceof CancelledError);
+      assert.equal(e.message, "enough");
+    }
+    assert.equal(a.cancelled(), true);
+    assert.equal(b.cancelled(), true);
+    assert.equal(all.done(), true);
+    assert.equal(all.cancelled(), false);
+    assert.ok(all.exceptionNow() instanceof CancelledError);
+    assert.equal(all.cancel(), false);
+  }
+  await loop.runUntilComplete(main());
+  assert.equal(loop.time(), 10);
+  loop.close();
+});
+
+Deno.test("gather.cancel() before any loop ran it: nothing starts, it fails with CancelledError", async () => {
+  let started = false;
+  function* child(): Coroutine<number> {
+    started = true;
+    yield* sleep(10);
+    return 1;
+  }
+  const future = new Future<number>();
+  const all = gather([child(), future]);
+  assert.equal(all.cancel(), true);
+  assert.equal(future.cancelled(), true);
+  assert.equal(all.cancel(), false);
+  const loop = new EventLoop({ virtualTime });
+  await assert.rejects(loop.runUntilComplete(all), CancelledError);
+  loop.close();
+  assert.equal(started, false);
+  // An empty gather is done at once.
+  assert.deepEqual(gather([]).resultNow(), []);
+});
+
+Deno.test("shield is a Future: cancelling it spares the inner work, whose value passes through otherwise", async () => {
+  const loop = new EventLoop({ virtualTime });
+  const log: string[] = [];
+  function* work(): Coroutine<string> {
+    yield* sleep(100);
+    log.push(`work done @${loop.time()}`);
+    return "value";
+  }
+  function* main(): Coroutine<unknown[]> {
+    const inner = createTask(work());
+    const outer = shield(inner);
+    assert.ok(outer instanceof Future);
+    assert.notEqual(outer, inner);
+    assert.equal(outer.cancel(), true);
+    assert.equal(outer.cancelled(), true);
+    assert.equal(inner.cancelled(), false);
+    const passed = yield* shield(inner); // a second shield, not cancelled
+    return [passed, inner.resultNow()];
+  }
+  assert.deepEqual(await loop.runUntilComplete(main()), ["value", "value"]);
+  assert.deepEqual(log, ["work done @100"]);
+  loop.close();
+});
+
+Deno.test("shield made outside any loop starts its inner work on the loop that runs it; errors pass through", async () => {
+  const loop = new EventLoop({ virtualTime });
+  assert.equal(await loop.runUntilComplete(shield(sleep(10, "s"))), "s");
+  await assert.rejects(
+    loop.runUntilComplete(shield(fail(5, "inner failed"))),
+    /inner failed/,
+  );
+  loop.close();
 });

@@ -157,3 +157,78 @@ Deno.test("TaskGroup.run outside a task throws", async () => {
   assert.ok(error instanceof InvalidStateError);
   loop.close();
 });
+
+Deno.test("TaskGroup: an outside cancellation while the body waits cancels the children; the parent ends cancelled", async () => {
+  const loop = new EventLoop({ virtualTime });
+  const log: string[] = [];
+  function* child(name: string): Coroutine<void> {
+    try {
+      yield* sleep(1000);
+    } finally {
+      log.push(`${name} @${loop.time()}`);
+    }
+  }
+  function* parent(): Coroutine<string> {
+    try {
+      yield* TaskGroup.run(function* (tg) {
+        tg.createTask(child("a"));
+        tg.createTask(child("b"));
+        yield* sleep(5000);
+      });
+    } catch (e) {
+      log.push(`parent ${(e as Error).name}`);
+      throw e;
+    }
+    return "not reached";
+  }
+  const task = loop.createTask(parent());
+  loop.callLater(10, () => task.cancel());
+  await assert.rejects(loop.runUntilComplete(task), CancelledError);
+  assert.deepEqual(log, ["a @10", "b @10", "parent CancelledError"]);
+  assert.equal(task.cancelled(), true);
+  assert.equal(task.cancelling(), 1);
+  loop.close();
+});
+
+Deno.test("TaskGroup: children failing during an outside cancellation give AggregateError, and the parent stays cancelled (3.13)", async () => {
+  const loop = new EventLoop({ virtualTime });
+  const log: string[] = [];
+  function* failsWhenCancelled(): Coroutine<void> {
+    try {
+      yield* sleep(1000);
+    } catch {
+      throw new RangeError("clean-up failed");
+    }
+  }
+  function* parent(): Coroutine<string> {
+    try {
+      yield* TaskGroup.run(function* (tg) {
+        tg.createTask(failsWhenCancelled());
+        yield* sleep(5000);
+      });
+    } catch (e) {
+      const errors = (e as AggregateError).errors;
+      log.push(`${(e as Error).name}: ${errors.map((x) => x.message)}`);
+    }
+    log.push(`cancelling ${currentTask()!.cancelling()}`);
+    try {
+      yield* sleep(0); // the next suspension
+      log.push("sleep returned");
+    } catch (e) {
+      log.push(`then ${(e as Error).name}`);
+      throw e;
+    }
+    return "finished normally";
+  }
+  const task = loop.createTask(parent());
+  loop.callLater(10, () => task.cancel());
+  const outcome = await loop.runUntilComplete(task).catch((e) => e);
+  assert.ok(outcome instanceof CancelledError, String(outcome));
+  assert.deepEqual(log, [
+    "AggregateError: clean-up failed",
+    "cancelling 1",
+    "then CancelledError",
+  ]);
+  assert.equal(task.cancelled(), true);
+  loop.close();
+});

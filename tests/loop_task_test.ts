@@ -39,6 +39,19 @@ Deno.test("yield* delivers values of coroutines, futures, tasks and promises", a
   loop.close();
 });
 
+Deno.test("a bare yield of a future evaluates to its value, as a promise's does", async () => {
+  const loop = newLoop();
+  function* main(): Coroutine<unknown[]> {
+    const own = loop.createFuture<string>();
+    loop.callLater(5, () => own.setResult("own"));
+    const foreign = new Future<string>();
+    setTimeout(() => foreign.setResult("foreign"), 1);
+    return [yield own, yield foreign];
+  }
+  assert.deepEqual(await loop.runUntilComplete(main()), ["own", "foreign"]);
+  loop.close();
+});
+
 Deno.test("errors are thrown into the coroutine at the yield", async () => {
   const loop = newLoop();
   function* failing(): Coroutine<never> {

@@ -6,12 +6,12 @@
 // this module that does not exist yet prints `{"skip": "..."}` instead.
 import { countPrimes, ranges, sleepSchedule } from "./_cpu_job.mjs";
 
-/** What the benchmark needs of a Future (see DESIGN.md). */
+/** What the benchmark needs of a Future (future/future.ts). */
 interface FutureLike<T> {
   result(timeout?: number): Promise<T>;
 }
 
-/** What the benchmark needs of WorkerPoolExecutor (see DESIGN.md). */
+/** What the benchmark needs of WorkerPoolExecutor (executor/). */
 interface PoolLike {
   submit<A extends unknown[], R>(
     fn: (...args: A) => R,
@@ -30,7 +30,7 @@ type Coroutine<T> = Generator<unknown, T, unknown>;
 /** What the benchmark needs of a loop Task: `yield*` it. */
 type TaskLike<T> = Iterable<unknown, T, unknown>;
 
-/** What the benchmark needs of loop/ (see DESIGN.md). */
+/** What the benchmark needs of loop/ (docs/architecture.md). */
 interface LoopModule {
   EventLoop: new () => {
     createTask<T>(coro: Coroutine<T>): TaskLike<T>;

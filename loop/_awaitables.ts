@@ -1,20 +1,24 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// asyncio.ensure_future: a future of the loop for any awaitable.
+// What the module functions accept: checks, descriptions for error
+// messages, and the one conversion of an awaitable to a future of a loop.
 
 import { Future } from "../future/future.ts";
 import { isPromiseLike } from "../future/_is_promise_like.ts";
 import { awaitPromise } from "./await_promise.ts";
 import type { EventLoop } from "./event_loop.ts";
+import { LazyFuture } from "./_lazy_future.ts";
 import { Task } from "./task.ts";
 import type { Awaitable, Coroutine } from "./types.ts";
 
 /**
- * Gives `aw` itself if it is a future of `loop` (tasks included), else a
- * task of `loop` that waits on it: a coroutine is run, a foreign future or
- * a promise is awaited as outside work.
+ * Gives `aw` itself if it is a future of `loop` (tasks included; a gather
+ * or shield not yet bound is bound to `loop`), else a task of `loop` that
+ * waits on it: a coroutine is run, a foreign future or a promise is awaited
+ * as outside work.
  */
-export function ensureFuture<T>(aw: Awaitable<T>, loop: EventLoop): Future<T> {
+export function futureOn<T>(aw: Awaitable<T>, loop: EventLoop): Future<T> {
   if (aw instanceof Future) {
+    if (aw instanceof LazyFuture) aw._bind(loop);
     if (loop._isOwn(aw)) return aw;
     return new Task(aw[Symbol.iterator](), { loop });
   }
