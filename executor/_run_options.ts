@@ -3,7 +3,8 @@
 // call of a task on the current thread.
 import type { Future } from "../future/future.ts";
 import { TimeoutError } from "../future/errors.ts";
-import { checkTimeout, startTimer } from "../future/_timeout.ts";
+import { checkTimeout } from "../future/_timeout.ts";
+import { armRace } from "../future/_race.ts";
 import type { RunOptions, TaskFunction } from "./executor.ts";
 import type { TaskContext } from "./task_context.ts";
 import { isModuleTask } from "./_task.ts";
@@ -63,17 +64,13 @@ export function armStop(
 ): void {
   const { signal, timeout } = options;
   if (timeout === undefined && signal === undefined) return;
-  const stopTimer = timeout === undefined ? () => {} : startTimer(
-    timeout,
+  const disarm = armRace(
+    { timeout, signal },
     () =>
       stop(new TimeoutError(`The task did not finish within ${timeout} ms`)),
+    (reason) => stop(undefined, reason),
   );
-  const onAbort = () => stop(undefined, signal!.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  future.addDoneCallback(() => {
-    stopTimer();
-    signal?.removeEventListener("abort", onAbort);
-  });
+  future.addDoneCallback(disarm);
 }
 
 type AnyTask = (this: unknown, ...args: unknown[]) => unknown;

@@ -1,5 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-import { failed } from "../future/_failed.ts";
+import { chainFuture } from "../future/_chain.ts";
 import { Future } from "../future/future.ts";
 import { InvalidStateError, type TimeoutError } from "../future/errors.ts";
 import type {
@@ -296,16 +296,7 @@ export class AsyncPoolExecutor implements Executor {
         const future = this.submit(task, batch[0]);
         const wrapped = new Future<Awaited<R>[]>();
         // Cancelling the batch cancels the call if it has not started.
-        wrapped.addDoneCallback(() => {
-          if (wrapped.cancelled()) future.cancel();
-        });
-        future.addDoneCallback(() => {
-          if (wrapped.done()) return;
-          if (future.cancelled()) wrapped.cancel();
-          else if (failed(future)) {
-            wrapped.setException(future.exceptionNow());
-          } else wrapped.setResult([future.resultNow()]);
-        });
+        chainFuture(future, wrapped, (value) => [value]);
         return wrapped;
       },
       items,
