@@ -1,7 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The future a worker pool hands out. Its base stays "pending" while the
 // task runs (the subclass reports "running"), so that an abort can still
-// cancel a running task after its worker is terminated, as the RunOptions contract (`signal`) promises.
+// cancel a running task after its worker is terminated (`RunOptions.signal`).
 import { Future, type FutureState } from "../future/future.ts";
 import { InvalidStateError } from "../future/errors.ts";
 
