@@ -29,3 +29,17 @@
  * @module
  */
 export * from "./bullmq_executor.ts";
+// The executor's interface and its futures are the core package's; their
+// types are re-exported so that this entry documents them.
+export type {
+  DoneCallback,
+  Executor,
+  ExecutorStats,
+  Future,
+  FutureState,
+  MapOptions,
+  ModuleTask,
+  RunOptions,
+  ShutdownOptions,
+  TaskFunction,
+} from "@concurrent/futures";

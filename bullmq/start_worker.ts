@@ -230,6 +230,8 @@ export async function startWorker(
     lockDuration,
     stalledInterval,
     maxStalledCount: 1,
+    // After a lost connection, try again soon (BullMQ waits 15 s).
+    runRetryDelay: 500,
   });
   let lastLog = 0;
   worker.on("error", (error) => {

@@ -46,6 +46,7 @@ Options:
                             executor's setting in Redis, else 5000)
   --stalled-interval <ms>   how often to look for jobs of dead workers
                             (default: the executor's setting, else 2500)
+  --connect-timeout <ms>    how long to try to reach Redis (default: 5000)
   -h, --help                print this and exit
 
 Tasks are module exports (moduleTask): this worker imports each task's URL,
@@ -90,6 +91,7 @@ export async function main(args: string[]): Promise<number> {
         prefix: { type: "string" },
         "lock-duration": { type: "string" },
         "stalled-interval": { type: "string" },
+        "connect-timeout": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -128,6 +130,7 @@ export async function main(args: string[]): Promise<number> {
       prefix: values.prefix,
       lockDuration: number("lock-duration", values["lock-duration"]),
       stalledInterval: number("stalled-interval", values["stalled-interval"]),
+      connectTimeout: number("connect-timeout", values["connect-timeout"]),
     });
   } catch (error) {
     console.error(`worker: ${(error as Error).message}`);

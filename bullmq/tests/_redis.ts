@@ -17,7 +17,7 @@ export const HAS_REDIS: boolean = (() => {
 
 /** Why the Redis tests are skipped, for the `ignore`d test's name. */
 export const NO_REDIS =
-  "bullmq tests did not run: redis-server is not on PATH (install it: apt-get install redis-server)";
+  "bullmq tests that need Redis did not run: redis-server is not on PATH (install it: apt-get install redis-server)";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
