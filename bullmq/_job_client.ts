@@ -2,40 +2,37 @@
 // The engine behind BullMQExecutor: futures mapped onto BullMQ jobs. Jobs
 // are added in bulk, one addBulk per burst of submissions; their fate comes
 // back through the queue's event stream, and a periodic sweep reads the job
-// hashes of those whose events could have been missed.
-import { Queue, QueueEvents } from "bullmq";
+// hashes of those whose events could have been missed (the stream is
+// trimmed, and a lagging reader loses the oldest events).
+import { Queue, type QueueEvents } from "bullmq";
 import {
   BrokenExecutorError,
   InvalidStateError,
   TimeoutError,
 } from "@concurrent/futures";
-import { PoolFuture, startTimer } from "@concurrent/futures/_internal";
-import type { MarshalledError } from "@concurrent/futures/_internal";
+import {
+  type MarshalledError,
+  type PoolFuture,
+  startTimer,
+} from "@concurrent/futures/_internal";
 import { decode, encode } from "./_codec.ts";
-import { type ParsedConnection, withDeadline } from "./_connection.ts";
+import type { ParsedConnection } from "./_connection.ts";
+import { openEvents } from "./_open_events.ts";
+import { reviveError, stalledError } from "./_errors.ts";
+import { type Entry, type JobStats, JobTable } from "./_job_table.ts";
+import { readJobStates } from "./_job_state.ts";
 import {
   cancelChannel,
   ERROR_FIELD,
   type JobData,
   jobKey,
   PROTOCOL,
-  settingsKey,
   type TaskRef,
 } from "./_protocol.ts";
-import { reviveError, stalledError } from "./_errors.ts";
 import { raw, type RawRedis } from "./_raw_redis.ts";
 
 /** How often, in ms, jobs without news are looked up in Redis. */
 const SWEEP_INTERVAL = 5000;
-/** Job hash fields the sweep reads, in this order. */
-const SWEEP_FIELDS = [
-  "timestamp",
-  "processedOn",
-  "finishedOn",
-  "returnvalue",
-  "failedReason",
-  ERROR_FIELD,
-] as const;
 
 export interface JobClientConfig {
   queue: string;
@@ -47,32 +44,6 @@ export interface JobClientConfig {
   connectTimeout: number;
 }
 
-export interface JobStats {
-  workers: number;
-  busy: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  lateCancels: number;
-}
-
-interface Entry {
-  id: string;
-  future: PoolFuture<unknown>;
-  /** Where the job is: not sent, being added, or in Redis. */
-  where: "outbox" | "adding" | "added";
-  /** The job to add, while it waits in the outbox. */
-  job: { name: string; data: JobData; opts: { jobId: string } } | undefined;
-  /** A worker claimed it (its `active` event, or its hash, says so). */
-  claimed: boolean;
-  /** Cancelled while its add was under way: remove it once added. */
-  withdrawn: boolean;
-  /** When its add was acknowledged (`performance.now()`). */
-  addedAt: number;
-  /** Stops its timeout and abort listener. */
-  cleanup: (() => void) | undefined;
-}
-
 export interface SubmitOptions {
   signal?: AbortSignal;
   timeout?: number;
@@ -82,9 +53,9 @@ export class JobClient {
   #config: JobClientConfig;
   #queue: Queue;
   #events: QueueEvents | undefined;
-  #idPrefix = crypto.randomUUID().slice(0, 13).replace("-", "");
+  #jobs = new JobTable();
+  #idPrefix = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
   #seq = 0;
-  #entries = new Map<string, Entry>();
   #outbox: Entry[] = [];
   #flushQueued = false;
   /**
@@ -98,16 +69,7 @@ export class JobClient {
   #lastError: unknown;
   #shut = false;
   #closing: Promise<void> | undefined;
-  #idle: (() => void) | undefined;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
-  #stats: JobStats = {
-    workers: 0,
-    busy: 0,
-    queued: 0,
-    completed: 0,
-    failed: 0,
-    lateCancels: 0,
-  };
 
   constructor(config: JobClientConfig) {
     this.#config = config;
@@ -127,11 +89,12 @@ export class JobClient {
   }
 
   get stats(): JobStats {
-    return { ...this.#stats };
+    return { ...this.#jobs.stats };
   }
 
   get label(): string {
-    return `BullMQExecutor(${this.#config.queue} on ${this.#config.connection.label})`;
+    const { queue, connection } = this.#config;
+    return `BullMQExecutor(${queue} on ${connection.label})`;
   }
 
   /** Resolves once connected; rejects with the `BrokenExecutorError`. */
@@ -140,57 +103,16 @@ export class JobClient {
   }
 
   async #start(): Promise<void> {
-    const { connectTimeout, connection, prefix, queue } = this.#config;
-    const unreachable = () =>
-      new BrokenExecutorError(
-        `Cannot reach Redis at ${connection.label} within ${connectTimeout} ms${
-          this.#lastError instanceof Error ? `: ${this.#lastError.message}` : ""
-        }`,
-        { cause: this.#lastError },
-      );
-    const client = raw(
-      await withDeadline(this.#queue.client, connectTimeout, unreachable),
-    );
-    // Events from here on are read, also those of jobs added before the
-    // event connection is up.
-    const last = await client.call(
-      "XREVRANGE",
-      this.#queue.keys.events,
-      "+",
-      "-",
-      "COUNT",
-      "1",
-    ) as [string, string[]][];
-    await client.call(
-      "HSET",
-      settingsKey(prefix, queue),
-      "lockDuration",
-      String(this.#config.lockDuration),
-      "stalledInterval",
-      String(this.#config.stalledInterval),
-    );
-    const events = new QueueEvents(queue, {
-      connection: connection.options,
-      prefix,
-      lastEventId: last[0]?.[0] ?? "0-0",
+    this.#events = await openEvents(this.#queue, this.#config, {
+      lastError: () => this.#lastError,
+      onError: (error) => this.#lastError = error,
+      onActive: (id) => this.#onActive(id),
+      onCompleted: (id, value) => this.#onCompleted(id, value),
+      onFailed: (id, reason) => this.#onFailed(id, reason, null),
+      onRemoved: (id) => this.#onRemoved(id),
+      // A reconnection after a Redis restart: look at everything pending.
+      onReconnect: () => this.#sweep(true),
     });
-    this.#events = events;
-    events.on("error", (error) => this.#lastError = error);
-    events.on("active", ({ jobId }) => this.#onActive(jobId));
-    events.on(
-      "completed",
-      ({ jobId, returnvalue }) => this.#onCompleted(jobId, returnvalue),
-    );
-    events.on(
-      "failed",
-      ({ jobId, failedReason }) => this.#onFailed(jobId, failedReason, null),
-    );
-    events.on("removed", ({ jobId }) => this.#onRemoved(jobId));
-    const eventClient = raw(
-      await withDeadline(events.client, connectTimeout, unreachable),
-    );
-    // A reconnection after a Redis restart: look at everything pending.
-    eventClient.on("ready", () => this.#sweep(true));
     const timer = setInterval(() => this.#sweep(false), SWEEP_INTERVAL);
     Deno.unrefTimer(timer as unknown as number);
     this.#sweepTimer = timer;
@@ -208,8 +130,8 @@ export class JobClient {
         }`,
         { cause: error },
       );
-    for (const entry of [...this.#entries.values()]) {
-      this.#fail(entry, this.#broken);
+    for (const entry of this.#jobs.values()) {
+      this.#jobs.fail(entry, this.#broken);
     }
     this.#closeConnections();
   }
@@ -231,18 +153,9 @@ export class JobClient {
     options: SubmitOptions = {},
   ): PoolFuture<unknown> {
     this.checkOpen();
-    const entry: Entry = {
-      id: `${this.#idPrefix}-${++this.#seq}`,
-      future: undefined!,
-      where: "outbox",
-      job: undefined,
-      claimed: false,
-      withdrawn: false,
-      addedAt: 0,
-      cleanup: undefined,
-    };
-    const future = new PoolFuture<unknown>(() => this.#revoke(entry));
-    entry.future = future;
+    const id = `${this.#idPrefix}-${++this.#seq}`;
+    const entry = this.#jobs.create(id, (e) => this.#revoke(e));
+    const { future } = entry;
     if (this.#broken !== undefined) {
       future.setException(this.#broken);
       return future;
@@ -260,9 +173,8 @@ export class JobClient {
       future.cancel();
       return future;
     }
-    entry.job = { name, data, opts: { jobId: entry.id } };
-    this.#entries.set(entry.id, entry);
-    this.#stats.queued++;
+    entry.job = { name, data, opts: { jobId: id } };
+    this.#jobs.add(entry);
     this.#outbox.push(entry);
     if (!this.#flushQueued) {
       this.#flushQueued = true;
@@ -289,34 +201,21 @@ export class JobClient {
 
   /** The job id of a future this client made, while it is pending. */
   jobIdOf(future: unknown): string | undefined {
-    for (const entry of this.#entries.values()) {
-      if (entry.future === future) return entry.id;
-    }
-    return undefined;
+    return this.#jobs.idOf(future);
   }
 
   /** A future for a job added earlier, maybe by another process. */
   attach(id: string): PoolFuture<unknown> {
     this.checkOpen();
-    const existing = this.#entries.get(id);
+    const existing = this.#jobs.get(id);
     if (existing !== undefined) return existing.future;
-    const entry: Entry = {
-      id,
-      future: undefined!,
-      where: "added",
-      job: undefined,
-      claimed: false,
-      withdrawn: false,
-      addedAt: 0,
-      cleanup: undefined,
-    };
-    entry.future = new PoolFuture<unknown>(() => this.#revoke(entry));
+    const entry = this.#jobs.create(id, (e) => this.#revoke(e));
+    entry.where = "added";
     if (this.#broken !== undefined) {
       entry.future.setException(this.#broken);
       return entry.future;
     }
-    this.#entries.set(id, entry);
-    this.#stats.queued++;
+    this.#jobs.add(entry);
     this.#track(this.#ready.then(() => this.#lookUp([entry])));
     return entry.future;
   }
@@ -341,8 +240,8 @@ export class JobClient {
         }
       }, (error) => {
         for (const entry of batch) {
-          if (this.#entries.get(entry.id) === entry) {
-            this.#fail(entry, this.#broken ?? error);
+          if (this.#jobs.has(entry)) {
+            this.#jobs.fail(entry, this.#broken ?? error);
           }
         }
       }),
@@ -352,9 +251,9 @@ export class JobClient {
   /** The future's cancel(): takes back a job no worker has claimed. */
   #revoke(entry: Entry): boolean {
     if (entry.claimed) return false;
-    if (this.#entries.get(entry.id) === entry) {
+    if (this.#jobs.has(entry)) {
       this.#withdraw(entry);
-      this.#finish(entry);
+      this.#jobs.finish(entry);
     }
     return true;
   }
@@ -376,7 +275,7 @@ export class JobClient {
     this.#track(
       this.#queue.remove(id).then((removed) => {
         if (removed === 0 && this.#cancelled.delete(id)) {
-          this.#stats.lateCancels++;
+          this.#jobs.stats.lateCancels++;
         }
       }, () => {}),
     );
@@ -384,77 +283,61 @@ export class JobClient {
 
   /** A timeout (with its error) or an abort (without) stops a task. */
   #stop(entry: Entry, error: TimeoutError | undefined): void {
-    if (this.#entries.get(entry.id) !== entry) return;
+    if (!this.#jobs.has(entry)) return;
     if (entry.claimed) {
       // Best effort: the worker running it stops it; its outcome is dropped.
+      const { prefix, queue } = this.#config;
       this.#track(
         this.#queue.client.then((client) =>
-          raw(client).call(
-            "PUBLISH",
-            cancelChannel(this.#config.prefix, this.#config.queue),
-            entry.id,
-          )
+          raw(client).call("PUBLISH", cancelChannel(prefix, queue), entry.id)
         ).catch(() => {}),
       );
     } else {
       this.#withdraw(entry);
     }
-    this.#finish(entry);
-    if (error === undefined) entry.future.forceCancel();
-    else {
-      this.#stats.completed++;
-      this.#stats.failed++;
-      entry.future.setException(error);
-    }
+    if (error === undefined) this.#jobs.cancel(entry);
+    else this.#jobs.fail(entry, error);
   }
 
   #onActive(id: string): void {
-    const entry = this.#entries.get(id);
-    if (entry === undefined) {
-      if (this.#cancelled.delete(id)) this.#stats.lateCancels++;
-      return;
-    }
-    if (entry.claimed) return;
-    entry.claimed = true;
-    this.#stats.queued--;
-    this.#stats.busy++;
-    entry.future.setRunningOrNotifyCancel();
+    const entry = this.#jobs.get(id);
+    if (entry !== undefined) this.#jobs.claim(entry);
+    else if (this.#cancelled.delete(id)) this.#jobs.stats.lateCancels++;
   }
 
   #onCompleted(id: string, returnvalue: unknown): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#jobs.get(id);
     if (entry === undefined) return;
     let value: unknown;
     try {
       value = decode(returnvalue);
     } catch (error) {
-      this.#fail(entry, error);
+      this.#jobs.fail(entry, error);
       return;
     }
-    this.#finish(entry);
-    this.#stats.completed++;
-    entry.future.setResult(value);
+    this.#jobs.complete(entry, value);
   }
 
-  /** A failed job: its error is in the job hash unless BullMQ failed it. */
+  /**
+   * A failed job: the worker left the whole error in the job hash (read
+   * here unless the caller has it), BullMQ's `failedReason` keeps only the
+   * message; without it, BullMQ failed the job itself (its workers died).
+   */
   #onFailed(id: string, reason: string, stored: string | null): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#jobs.get(id);
     if (entry === undefined) return;
     if (stored !== null) {
-      this.#fail(entry, this.#errorFrom(stored, reason));
+      this.#jobs.fail(entry, this.#errorFrom(stored, reason));
       return;
     }
+    const { prefix, queue } = this.#config;
     this.#track(
       this.#queue.client.then((client) =>
-        raw(client).call(
-          "HGET",
-          jobKey(this.#config.prefix, this.#config.queue, id),
-          ERROR_FIELD,
-        )
+        raw(client).call("HGET", jobKey(prefix, queue, id), ERROR_FIELD)
       ).then(
         (value) => {
-          if (this.#entries.get(id) !== entry) return;
-          this.#fail(
+          if (!this.#jobs.has(entry)) return;
+          this.#jobs.fail(
             entry,
             typeof value === "string"
               ? this.#errorFrom(value, reason)
@@ -462,7 +345,7 @@ export class JobClient {
           );
         },
         (error) => {
-          if (this.#entries.get(id) === entry) this.#fail(entry, error);
+          if (this.#jobs.has(entry)) this.#jobs.fail(entry, error);
         },
       ),
     );
@@ -479,37 +362,17 @@ export class JobClient {
   /** Someone removed the job (or Redis lost it): the future is cancelled. */
   #onRemoved(id: string, why = "was removed from the queue"): void {
     this.#cancelled.delete(id);
-    const entry = this.#entries.get(id);
-    if (entry === undefined) return;
-    this.#finish(entry);
-    entry.future.forceCancel(`Job ${id} ${why}`);
-  }
-
-  #fail(entry: Entry, error: unknown): void {
-    this.#finish(entry);
-    this.#stats.completed++;
-    this.#stats.failed++;
-    entry.future.setException(error);
-  }
-
-  /** Forgets a job whose future is about to settle. */
-  #finish(entry: Entry): void {
-    this.#entries.delete(entry.id);
-    if (entry.claimed) this.#stats.busy--;
-    else this.#stats.queued--;
-    entry.cleanup?.();
-    if (this.#entries.size === 0) this.#idle?.();
+    const entry = this.#jobs.get(id);
+    if (entry !== undefined) this.#jobs.cancel(entry, `Job ${id} ${why}`);
   }
 
   /**
-   * Reads the job hashes of pending jobs: those without news for a while,
-   * or all of them after a reconnection. Events can be missed when the
-   * stream is trimmed before they are read.
+   * Looks up pending jobs: those without news for a while, or all of them
+   * after a reconnection.
    */
   #sweep(all: boolean): void {
-    if (this.#closing !== undefined && this.#entries.size === 0) return;
     const since = performance.now() - SWEEP_INTERVAL;
-    const entries = [...this.#entries.values()].filter((e) =>
+    const entries = this.#jobs.values().filter((e) =>
       e.where === "added" && (all || e.addedAt < since)
     );
     if (entries.length > 0) this.#track(this.#lookUp(entries));
@@ -517,44 +380,36 @@ export class JobClient {
   }
 
   async #lookUp(entries: Entry[]): Promise<void> {
-    const client = raw(await this.#queue.client);
+    const client: RawRedis = raw(await this.#queue.client);
     const { prefix, queue } = this.#config;
-    for (let i = 0; i < entries.length; i += 1000) {
-      const chunk = entries.slice(i, i + 1000);
-      const pipeline = client.pipeline();
-      for (const e of chunk) {
-        pipeline.call("HMGET", jobKey(prefix, queue, e.id), ...SWEEP_FIELDS);
+    const states = await readJobStates(
+      client,
+      prefix,
+      queue,
+      entries.map((e) => e.id),
+    );
+    entries.forEach((entry, i) => {
+      const job = states[i];
+      if (job === undefined || !this.#jobs.has(entry)) return;
+      switch (job.state) {
+        case "gone":
+          return this.#onRemoved(entry.id, "is no longer in Redis");
+        case "active":
+          return this.#onActive(entry.id);
+        case "completed":
+          return this.#onCompleted(entry.id, job.value);
+        case "failed":
+          return this.#onFailed(entry.id, job.reason, job.stored);
+        case "unreadable":
+          return this.#jobs.fail(entry, job.error);
       }
-      const replies = await pipeline.exec() ?? [];
-      chunk.forEach((entry, k) => {
-        const [error, fields] = replies[k] ?? [];
-        if (error || this.#entries.get(entry.id) !== entry) return;
-        const [timestamp, processedOn, finishedOn, value, reason, stored] =
-          fields as (string | null)[];
-        if (timestamp === null) {
-          this.#onRemoved(entry.id, "is no longer in Redis");
-        } else if (finishedOn !== null && reason !== null) {
-          this.#onFailed(entry.id, reason, stored);
-        } else if (finishedOn !== null) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(value ?? "null");
-          } catch (error) {
-            this.#fail(entry, error);
-            return;
-          }
-          this.#onCompleted(entry.id, parsed);
-        } else if (processedOn !== null) {
-          this.#onActive(entry.id);
-        }
-      });
-    }
+    });
   }
 
   #countWorkers(): void {
     this.#track(
       this.#queue.getWorkersCount().then(
-        (n) => this.#stats.workers = n,
+        (n) => this.#jobs.stats.workers = n,
         () => {},
       ),
     );
@@ -568,16 +423,11 @@ export class JobClient {
   shutdown(wait: boolean, cancelFutures: boolean): Promise<void> {
     this.#shut = true;
     if (cancelFutures) {
-      for (const entry of [...this.#entries.values()]) {
+      for (const entry of this.#jobs.values()) {
         if (!entry.claimed) entry.future.cancel();
       }
     }
-    this.#closing ??= (async () => {
-      if (this.#entries.size > 0) {
-        await new Promise<void>((resolve) => this.#idle = resolve);
-      }
-      await this.#closeConnections();
-    })();
+    this.#closing ??= this.#jobs.idle().then(() => this.#closeConnections());
     return wait ? this.#closing : Promise.resolve();
   }
 
@@ -589,5 +439,3 @@ export class JobClient {
     await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
   }
 }
-
-export type { RawRedis };
