@@ -40,6 +40,7 @@ export class JobRunner {
       }
       const args = decode(job.args) as unknown[];
       const { fn } = job;
+      const task = this.#taskOf(fn);
       if (!job.batch && "url" in fn) {
         const coalesced = this.#coalescer.run(
           fn.url,
@@ -50,7 +51,6 @@ export class JobRunner {
         );
         if (coalesced !== undefined) return await coalesced;
       }
-      const task = this.#taskOf(fn);
       let value: unknown;
       if (job.batch) {
         const results = [];
@@ -74,6 +74,14 @@ export class JobRunner {
 
   #taskOf(ref: TaskRef): TaskFunction<unknown[], unknown> {
     if ("url" in ref) {
+      // A data: or blob: module is source text by another name.
+      if (!this.#allowSource && /^(data|blob):/i.test(ref.url)) {
+        throw new TypeError(
+          `This worker does not import ${
+            ref.url.slice(0, ref.url.indexOf(":"))
+          }: modules, which carry their source in the job: start it with --allow-source`,
+        );
+      }
       const key = `${ref.name} ${ref.url}`;
       let task = this.#modules.get(key);
       if (task === undefined) {

@@ -54,9 +54,12 @@ so the URL must be importable on this machine: https:, jsr: and npm:
 specifiers, or a file: path that exists here (deploy the same code to every
 worker machine).
 
-Plain functions travel as source text, and run only with --allow-source:
-whoever can write to the Redis could then run any code on this machine,
-so allow it only on a Redis that only trusted clients reach.
+Plain functions travel as source text (so do data: module URLs), and run
+only with --allow-source: whoever can write to the Redis could then run any
+code on this machine, so allow it only on a Redis that only trusted clients
+reach. Even without it, a job names the module this worker imports: keep
+Redis private, and narrow what the worker may import with Deno's own flags
+(--allow-import, --allow-read) instead of -A.
 
 SIGTERM or Ctrl-C: stop taking jobs, finish the running ones, exit.
 `;

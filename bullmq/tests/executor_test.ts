@@ -106,10 +106,23 @@ redisTest(
       const error = await c.ex.submit((n: number) => n + 1, 1).exception();
       assert.ok(error instanceof TypeError);
       assert.match(error.message, /--allow-source/);
+      const inline = moduleTask<{ f(): number }, "f">(
+        "data:text/javascript,export const f = () => 1;",
+        "f",
+      );
+      assert.match(
+        String(await c.ex.submit(inline).exception()),
+        /does not import data: modules.*--allow-source/,
+      );
     }
     {
       await using c = await Cluster.start({ allowSource: true });
       assert.equal(await c.ex.submit((n: number) => n * 7, 6).result(), 42);
+      const inline = moduleTask<{ f(): number }, "f">(
+        "data:text/javascript,export const f = () => 1;",
+        "f",
+      );
+      assert.equal(await c.ex.submit(inline).result(), 1);
       assert.throws(() => c.ex.submit(Math.max, 1, 2), TypeError);
     }
   },
