@@ -97,6 +97,9 @@ export interface BullMQExecutorStats extends ExecutorStats {
  * window left, a claim that reached Redis first, is counted in
  * `stats.lateCancels` (such a job runs and its result is dropped).
  *
+ * Its connections to Redis keep the program alive until it is shut down
+ * (`await using` does it).
+ *
  * @example Two workers, one executor (needs Redis and running workers)
  * ```ts ignore
  * import { BullMQExecutor } from "@concurrent/futures-bullmq";

@@ -171,13 +171,39 @@ console.log(
   }x raw (target >= 0.8x)`,
 );
 
-const CPU_TASKS = 16;
-const FIB = 30;
+const CPU_TASKS = 24;
+const FIB = 32;
+
+/** The same fib work in plain Deno processes: the machine's own ceiling. */
+async function plain(processes: number): Promise<number> {
+  const code = `function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+    for (let i = 0; i < ${CPU_TASKS / processes}; i++) fib(${FIB});`;
+  const start = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: processes },
+      () =>
+        new Deno.Command(Deno.execPath(), { args: ["eval", code] }).output(),
+    ),
+  );
+  return (performance.now() - start) / 1000;
+}
+
+const plainOne = await plain(1);
+const plainTwo = await plain(2);
 const one = await cpu(1, CPU_TASKS, FIB);
 const two = await cpu(2, CPU_TASKS, FIB);
 console.log(`\n${CPU_TASKS} x fib(${FIB}), worker processes of concurrency 1:`);
-console.log(`  1 process:   ${one.toFixed(2)} s`);
-console.log(`  2 processes: ${two.toFixed(2)} s = ${(one / two).toFixed(2)}x`);
+console.log(
+  `  BullMQExecutor: 1 process ${one.toFixed(2)} s, 2 processes ${
+    two.toFixed(2)
+  } s = ${(one / two).toFixed(2)}x`,
+);
+console.log(
+  `  plain deno processes (the machine's ceiling, startup included): 1 ${
+    plainOne.toFixed(2)
+  } s, 2 ${plainTwo.toFixed(2)} s = ${(plainOne / plainTwo).toFixed(2)}x`,
+);
 
 const [cancelled, late] = await lateCancels();
 console.log(
