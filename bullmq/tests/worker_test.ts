@@ -22,7 +22,7 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 Deno.test("worker --help: usage, importable task URLs, why --allow-source", async () => {
   const { code, stdout } = await runWorker(["--help"]);
   assert.equal(code, 0);
-  const usage = text(stdout);
+  const usage = text(stdout).replace(/\s+/g, " ");
   assert.match(usage, /--queue <name>/);
   assert.match(usage, /--redis <url>/);
   assert.match(usage, /--concurrency <n>/);
