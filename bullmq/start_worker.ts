@@ -23,7 +23,7 @@ import {
   jobKey,
   settingsKey,
 } from "./_protocol.ts";
-import { raw } from "./_raw_redis.ts";
+import { raw, type RawRedis } from "./_raw_redis.ts";
 
 /** Options for {@linkcode startWorker}. */
 export interface StartWorkerOptions {
@@ -157,99 +157,116 @@ export async function startWorker(
     await admin.close().catch(() => {});
     throw error;
   }
-  const published = await client.call(
-    "HMGET",
-    settingsKey(prefix, queue),
-    "lockDuration",
-    "stalledInterval",
-  ) as (string | null)[];
-  const setting = (
-    given: number | undefined,
-    stored: string | null,
-    d: number,
-  ) => given ?? (Number(stored) > 0 ? Number(stored) : d);
-  const lockDuration = setting(
-    options.lockDuration,
-    published[0],
-    DEFAULT_LOCK_DURATION,
-  );
-  const stalledInterval = setting(
-    options.stalledInterval,
-    published[1],
-    DEFAULT_STALLED_INTERVAL,
-  );
-
-  const poolOptions = {
-    maxWorkers: concurrency,
-    idleTimeout: Infinity,
-    name: `bullmq:${queue}`,
-  };
-  const pool: LocalPool = poolKind === "process"
-    ? new ProcessPoolExecutor(poolOptions)
-    : new WorkerPoolExecutor(poolOptions);
-  // Every worker of the pool starts now, not while the first jobs wait.
-  await Promise.all(
-    Array.from(
-      { length: concurrency },
-      () =>
-        pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20)))
-          .result(),
-    ),
-  );
-
-  const runner = new JobRunner(pool, concurrency, allowSource);
+  // What is open so far, closed in reverse if the start fails half-way.
+  const opened: (() => unknown)[] = [() => admin.close()];
+  let pool: LocalPool;
+  let worker: Worker;
+  let subscriber: RawRedis;
+  let lockDuration: number;
+  let stalledInterval: number;
   const stats = { running: 0, completed: 0, failed: 0 };
-  const processor = async (
-    job: Job,
-    _token: string | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown> => {
-    stats.running++;
-    const outcome = await runner.run(job.data, String(job.id), signal);
-    stats.running--;
-    stats.completed++;
-    if (outcome.ok) return outcome.value;
-    stats.failed++;
-    // The whole error (class, stack, cause) for the executor; BullMQ keeps
-    // its message as the job's failedReason.
-    await client.call(
-      "EVAL",
-      STORE_ERROR,
-      1,
-      jobKey(prefix, queue, String(job.id)),
-      ERROR_FIELD,
-      JSON.stringify(encode(outcome.error)),
-    ).catch(() => {});
-    throw jobError(outcome.error);
-  };
+  try {
+    const published = await client.call(
+      "HMGET",
+      settingsKey(prefix, queue),
+      "lockDuration",
+      "stalledInterval",
+    ) as (string | null)[];
+    const setting = (
+      given: number | undefined,
+      stored: string | null,
+      d: number,
+    ) => given ?? (Number(stored) > 0 ? Number(stored) : d);
+    lockDuration = setting(
+      options.lockDuration,
+      published[0],
+      DEFAULT_LOCK_DURATION,
+    );
+    stalledInterval = setting(
+      options.stalledInterval,
+      published[1],
+      DEFAULT_STALLED_INTERVAL,
+    );
 
-  const worker = new Worker(queue, processor, {
-    connection: redis,
-    prefix,
-    concurrency,
-    lockDuration,
-    stalledInterval,
-    maxStalledCount: 1,
-    // After a lost connection, try again soon (BullMQ waits 15 s).
-    runRetryDelay: 500,
-  });
-  let lastLog = 0;
-  worker.on("error", (error) => {
-    // A Redis restart makes every connection complain; once a second is
-    // enough to say so.
-    const now = Date.now();
-    if (now - lastLog < 1000) return;
-    lastLog = now;
-    console.error(`worker (queue ${queue}): ${error?.message ?? error}`);
-  });
+    const poolOptions = {
+      maxWorkers: concurrency,
+      idleTimeout: Infinity,
+      name: `bullmq:${queue}`,
+    };
+    pool = poolKind === "process"
+      ? new ProcessPoolExecutor(poolOptions)
+      : new WorkerPoolExecutor(poolOptions);
+    opened.push(() => pool.shutdown({ wait: false }));
+    // Every worker of the pool starts now, not while the first jobs wait.
+    await Promise.all(
+      Array.from(
+        { length: concurrency },
+        () =>
+          pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20)))
+            .result(),
+      ),
+    );
 
-  const subscriber = client.duplicate();
-  subscriber.on("error", () => {});
-  subscriber.on("message", (_channel: string, id: string) => {
-    worker.cancelJob(id, "stopped by its executor");
-  });
-  await subscriber.subscribe(cancelChannel(prefix, queue));
-  await worker.waitUntilReady();
+    const runner = new JobRunner(pool, concurrency, allowSource);
+    const processor = async (
+      job: Job,
+      _token: string | undefined,
+      signal: AbortSignal | undefined,
+    ): Promise<unknown> => {
+      stats.running++;
+      const outcome = await runner.run(job.data, String(job.id), signal);
+      stats.running--;
+      stats.completed++;
+      if (outcome.ok) return outcome.value;
+      stats.failed++;
+      // The whole error (class, stack, cause) for the executor; BullMQ keeps
+      // its message as the job's failedReason.
+      await client.call(
+        "EVAL",
+        STORE_ERROR,
+        1,
+        jobKey(prefix, queue, String(job.id)),
+        ERROR_FIELD,
+        JSON.stringify(encode(outcome.error)),
+      ).catch(() => {});
+      throw jobError(outcome.error);
+    };
+
+    worker = new Worker(queue, processor, {
+      connection: redis,
+      prefix,
+      concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount: 1,
+      // After a lost connection, try again soon (BullMQ waits 15 s).
+      runRetryDelay: 500,
+    });
+    opened.push(() => worker.close(true));
+    let lastLog = 0;
+    worker.on("error", (error) => {
+      // A Redis restart makes every connection complain; once a second is
+      // enough to say so.
+      const now = Date.now();
+      if (now - lastLog < 1000) return;
+      lastLog = now;
+      console.error(`worker (queue ${queue}): ${error?.message ?? error}`);
+    });
+
+    subscriber = client.duplicate();
+    opened.push(() => subscriber.disconnect());
+    subscriber.on("error", () => {});
+    subscriber.on("message", (_channel: string, id: string) => {
+      worker.cancelJob(id, "stopped by its executor");
+    });
+    await subscriber.subscribe(cancelChannel(prefix, queue));
+    await worker.waitUntilReady();
+  } catch (error) {
+    for (const close of opened.reverse()) {
+      await Promise.resolve().then(close).catch(() => {});
+    }
+    throw error;
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -3,7 +3,7 @@
 // and a Worker) on the same loopback Redis, interleaved; CPU-bound work on
 // one and two worker processes; and how often a cancel() comes too late.
 //
-// Flags: --tasks N (10000), --rounds N (3), --concurrency N (8).
+// Flags: --tasks N (10000), --rounds N (5), --concurrency N (8).
 import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { moduleTask } from "@concurrent/futures";
@@ -15,7 +15,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     tasks: { type: "string", default: "10000" },
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     concurrency: { type: "string", default: "8" },
   },
 });
