@@ -422,3 +422,17 @@ redisTest(
     assert.equal(error.name, "DataCloneError");
   },
 );
+
+redisTest("keepResults is how long results wait in Redis", async () => {
+  await using c = await Cluster.start({ executor: { keepResults: 0 } });
+  const future = c.ex.submit(tasks.add, 4, 5);
+  const id = c.ex.jobId(future)!;
+  assert.equal(await future.result(), 9); // delivered by its event
+  await c.ex.submit(tasks.add, 1, 1).result(); // a later job trims the first
+  await using other = new BullMQExecutor({
+    queue: c.queue,
+    connection: c.redis.url,
+  });
+  const late = other.attach(id);
+  await assert.rejects(late.result(), /no longer in Redis/);
+});
