@@ -31,8 +31,10 @@ import {
 } from "./_protocol.ts";
 import { raw, type RawRedis } from "./_raw_redis.ts";
 
-/** How often, in ms, jobs without news are looked up in Redis. */
+/** How often, in ms, the sweep looks for jobs without news. */
 const SWEEP_INTERVAL = 5000;
+/** The longest wait, in ms, between two reads of a job's hash. */
+const MAX_CHECK_EVERY = 60_000;
 
 export interface JobClientConfig {
   queue: string;
@@ -235,7 +237,8 @@ export class JobClient {
         const now = performance.now();
         for (const entry of batch) {
           entry.where = "added";
-          entry.addedAt = now;
+          entry.checkEvery = SWEEP_INTERVAL;
+          entry.nextCheck = now + SWEEP_INTERVAL;
           if (entry.withdrawn) this.#removeJob(entry.id);
         }
       }, (error) => {
@@ -371,10 +374,17 @@ export class JobClient {
    * after a reconnection.
    */
   #sweep(all: boolean): void {
-    const since = performance.now() - SWEEP_INTERVAL;
+    const now = performance.now();
     const entries = this.#jobs.values().filter((e) =>
-      e.where === "added" && (all || e.addedAt < since)
+      e.where === "added" && (all || e.nextCheck <= now)
     );
+    for (const entry of entries) {
+      entry.checkEvery = Math.min(
+        Math.max(2 * entry.checkEvery, SWEEP_INTERVAL),
+        MAX_CHECK_EVERY,
+      );
+      entry.nextCheck = now + entry.checkEvery;
+    }
     if (entries.length > 0) this.#track(this.#lookUp(entries));
     this.#countWorkers();
   }

@@ -16,8 +16,13 @@ export interface Entry {
   claimed: boolean;
   /** Cancelled while its add was under way: remove it once added. */
   withdrawn: boolean;
-  /** When its add was acknowledged (`performance.now()`). */
-  addedAt: number;
+  /**
+   * When the sweep should next read its hash (`performance.now()`), and
+   * how long it waited last time: the wait doubles, so that many long jobs
+   * cost few reads.
+   */
+  nextCheck: number;
+  checkEvery: number;
   /** Stops its timeout and abort listener. */
   cleanup: (() => void) | undefined;
 }
@@ -57,7 +62,8 @@ export class JobTable {
       job: undefined,
       claimed: false,
       withdrawn: false,
-      addedAt: 0,
+      nextCheck: 0,
+      checkEvery: 0,
       cleanup: undefined,
     };
     return entry;
