@@ -5,11 +5,11 @@
 // one, short tasks would spend most of the worker's CPU on messaging.
 //
 // Calls that share a message run one after the other on one pool worker,
-// so only tasks much shorter than a message qualify. Each task is timed on
-// the pool worker: its first call runs alone; while its calls take under
-// SHORT_MS on average, they share messages; a call over SLOW_MS, or a
-// higher average, sends it back to running alone, where every RETIME-th call
-// is timed again (a cold first call does not condemn a task for good).
+// so only tasks much shorter than a message qualify. Every call of a module
+// task goes through here and is timed on the pool worker; a task shares
+// messages while the median of its last few timings is under SHORT_MS (a
+// median, so that a call that the machine's load happened to slow down does
+// not change the verdict). Its first call always runs alone.
 import {
   type Executor,
   type Future,
@@ -25,12 +25,10 @@ import {
 import type { Encoded } from "./_codec.ts";
 import type { Outcome } from "./_batch_runner.ts";
 
-/** Average call time (ms) on a pool worker under which calls share messages. */
+/** Call time (ms) on a pool worker under which calls share messages. */
 const SHORT_MS = 0.2;
-/** One call this slow (ms) stops its task from sharing messages at once. */
-const SLOW_MS = 2;
-/** How often a task that runs alone is timed again. */
-const RETIME = 32;
+/** Timings kept per task. */
+const RECENT = 5;
 /** Tasks whose timings are kept. */
 const MAX_TASKS = 1024;
 
@@ -48,12 +46,8 @@ export type CallOutcome =
   | { ok: true; value: Encoded }
   | { ok: false; error: MarshalledError };
 
-interface Timing {
-  /** Average call time on a pool worker, ms; NaN until the first is back. */
-  average: number;
-  /** Calls run alone since the last timed one. */
-  untimed: number;
-}
+/** A task's last call times on a pool worker, in ms, oldest first. */
+type Timing = number[];
 
 interface Batch {
   url: string;
@@ -84,8 +78,10 @@ export class Coalescer {
   }
 
   /**
-   * Runs a call of module task `name` of `url` here (timed, maybe sharing a
-   * message), or returns `undefined`: the caller runs it alone.
+   * Runs a call of module task `name` of `url`, timed: alone, or together
+   * with the other calls of that task that arrive before the end of this
+   * turn of the event loop (or until `maxBatch` calls, or `active` calls in
+   * all, wait here) when the task is short.
    *
    * @param signal Stops the call, if it is sent alone.
    * @param active The jobs the worker program holds: once that many calls
@@ -97,65 +93,63 @@ export class Coalescer {
     args: unknown[],
     signal: AbortSignal | undefined,
     active: number,
-  ): Promise<CallOutcome> | undefined {
+  ): Promise<CallOutcome> {
     const key = `${name} ${url}`;
     let timing = this.#timings.get(key);
     if (timing === undefined) {
       if (this.#timings.size >= MAX_TASKS) this.#timings.clear();
-      timing = { average: NaN, untimed: 0 };
+      timing = [];
       this.#timings.set(key, timing);
     }
-    const short = timing.average < SHORT_MS;
-    if (!short && !Number.isNaN(timing.average) && ++timing.untimed < RETIME) {
-      return undefined;
-    }
-    let batch = this.#forming.get(key);
+    const short = timing.length > 0 && median(timing) < SHORT_MS;
+    let batch = short ? this.#forming.get(key) : undefined;
     if (batch === undefined) {
       batch = { url, name, timing, calls: [], settle: [], signal };
-      this.#forming.set(key, batch);
+      if (short) this.#forming.set(key, batch);
     }
     const { promise, resolve } = Promise.withResolvers<Outcome>();
     batch.calls.push(args);
     batch.settle.push(resolve);
-    this.#formingCalls++;
-    if (!short || batch.calls.length >= this.#maxBatch) {
-      this.#send(key, batch);
-    } else if (this.#formingCalls >= active) {
-      this.#flush();
+    if (!short) {
+      this.#send(batch);
     } else {
-      this.#timer ??= setTimeout(() => this.#flush(), 0);
+      this.#formingCalls++;
+      if (batch.calls.length >= this.#maxBatch) this.#send(batch);
+      else if (this.#formingCalls >= active) this.#flush();
+      else this.#timer ??= setTimeout(() => this.#flush(), 0);
     }
-    return promise.then((outcome) => {
-      const { average } = timing;
-      timing.untimed = 0;
-      timing.average = Number.isNaN(average) || outcome.ms > SLOW_MS
-        ? outcome.ms
-        : 0.75 * average + 0.25 * outcome.ms;
-      return outcome.ok
+    return promise.then((outcome) =>
+      outcome.ok
         ? { ok: true, value: outcome.value }
-        : { ok: false, error: outcome.error };
-    });
+        : { ok: false, error: outcome.error }
+    );
   }
 
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const [key, batch] of this.#forming) this.#send(key, batch);
+    for (const batch of this.#forming.values()) this.#send(batch);
   }
 
-  #send(key: string, batch: Batch): void {
-    this.#forming.delete(key);
-    this.#formingCalls -= batch.calls.length;
+  #send(batch: Batch): void {
+    if (this.#forming.get(`${batch.name} ${batch.url}`) === batch) {
+      this.#forming.delete(`${batch.name} ${batch.url}`);
+      this.#formingCalls -= batch.calls.length;
+    }
     // Calls that share a message are short: a stop request for one of them
     // would come too late anyway.
     const signal = batch.calls.length === 1 ? batch.signal : undefined;
     this.#pool.run(this.#runner, [batch.url, batch.name, batch.calls], {
       signal,
     }).result().then(
-      (outcomes) => outcomes.forEach((o, i) => batch.settle[i](o)),
+      (outcomes) => {
+        record(batch.timing, median(outcomes.map((o) => o.ms)));
+        outcomes.forEach((o, i) => batch.settle[i](o));
+      },
       (error) => {
-        // The pool worker died (or the pool broke): every call fails,
-        // and the task runs alone from now on.
+        // The pool worker died, or the call was stopped: every call of the
+        // message fails, and the task counts as a slow one.
+        record(batch.timing, Infinity);
         const failed: Outcome = {
           ok: false,
           error: cloneableError(marshalError(error)),
@@ -165,4 +159,14 @@ export class Coalescer {
       },
     );
   }
+}
+
+function record(timing: Timing, ms: number): void {
+  timing.push(ms);
+  if (timing.length > RECENT) timing.shift();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
 }

@@ -42,14 +42,13 @@ export class JobRunner {
       const { fn } = job;
       const task = this.#taskOf(fn);
       if (!job.batch && "url" in fn) {
-        const coalesced = this.#coalescer.run(
+        return await this.#coalescer.run(
           fn.url,
           fn.name,
           args,
           signal,
           this.active,
         );
-        if (coalesced !== undefined) return await coalesced;
       }
       let value: unknown;
       if (job.batch) {

@@ -24,6 +24,10 @@ export const tasks = {
   unclonable: moduleTask<Tasks, "unclonable">(fixtures, "unclonable"),
   failOn: moduleTask<Tasks, "failOn">(fixtures, "failOn"),
   failFrom2: moduleTask<Tasks, "failFrom2">(fixtures, "failFrom2"),
+  poolWorkerAfter: moduleTask<Tasks, "poolWorkerAfter">(
+    fixtures,
+    "poolWorkerAfter",
+  ),
 };
 
 /** Registers a test that needs redis-server; none without it. */

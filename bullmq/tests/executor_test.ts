@@ -436,3 +436,21 @@ redisTest("keepResults is how long results wait in Redis", async () => {
   const late = other.attach(id);
   await assert.rejects(late.result(), /no longer in Redis/);
 });
+
+redisTest(
+  "tasks that take time never share a pool worker's message",
+  async () => {
+    await using c = await Cluster.start({ concurrency: 4 });
+    await c.ex.submit(tasks.poolWorkerAfter, 30).result(); // timed: not short
+    const futures = [0, 1, 2, 3].map(() =>
+      c.ex.submit(tasks.poolWorkerAfter, 150)
+    );
+    await until(
+      () => futures.every((f) => f.running()),
+      10_000,
+      "four claims",
+    );
+    const ids = await Promise.all(futures.map((f) => f.result()));
+    assert.equal(new Set(ids).size, 4);
+  },
+);
