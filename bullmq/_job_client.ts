@@ -75,7 +75,9 @@ export class JobClient {
 
   constructor(config: JobClientConfig) {
     this.#config = config;
-    const keep = { age: Math.ceil(config.keepResults / 1000) };
+    const keep = config.keepResults === Infinity
+      ? false
+      : { age: Math.ceil(config.keepResults / 1000) };
     this.#queue = new Queue(config.queue, {
       connection: config.connection.options,
       prefix: config.prefix,

@@ -52,7 +52,7 @@ export interface BullMQExecutorOptions {
   /**
    * Milliseconds a finished job, with its result or error, stays in Redis,
    * where {@linkcode BullMQExecutor.attach} finds it, also from another
-   * process. @default {3600000}
+   * process; `Infinity` keeps them until they are removed. @default {3600000}
    */
   keepResults?: number;
   /**
