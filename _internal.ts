@@ -1,0 +1,37 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+/**
+ * Not a public API: the executor machinery that
+ * `@concurrent/futures-bullmq` shares with this package (the pool future,
+ * the `map` engine, error marshalling, function sources, option checks).
+ * It follows this package's version exactly and may change in any release.
+ *
+ * @example The map engine over any way of running a batch
+ * ```ts
+ * import { mapTasks } from "@concurrent/futures/_internal";
+ * import { Future } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const doubled = mapTasks(
+ *   (batch: number[]) => Future.from(batch.map((n) => 2 * n)),
+ *   [1, 2, 3],
+ *   { chunksize: 2 },
+ * );
+ * assert.deepEqual(await Array.fromAsync(doubled), [2, 4, 6]);
+ * ```
+ *
+ * @module
+ */
+export { PoolFuture } from "./executor/_pool_future.ts";
+export { mapTasks, type SubmitBatch } from "./executor/_map.ts";
+export {
+  cloneableError,
+  marshalError,
+  type MarshalledError,
+  unmarshalError,
+} from "./executor/_marshal.ts";
+export {
+  type FunctionSource,
+  functionSource,
+} from "./executor/_function_source.ts";
+export { checkPositiveInteger, isModuleTask } from "./executor/_task.ts";
+export { checkTimeout, startTimer } from "./future/_timeout.ts";

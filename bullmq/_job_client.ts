@@ -1,0 +1,453 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The engine behind BullMQExecutor: futures mapped onto BullMQ jobs. Jobs
+// are added in bulk, one addBulk per burst of submissions; their fate comes
+// back through the queue's event stream, and a periodic sweep reads the job
+// hashes of those whose events could have been missed (the stream is
+// trimmed, and a lagging reader loses the oldest events).
+import { Queue, type QueueEvents } from "bullmq";
+import {
+  BrokenExecutorError,
+  InvalidStateError,
+  TimeoutError,
+} from "@concurrent/futures";
+import {
+  type MarshalledError,
+  type PoolFuture,
+  startTimer,
+} from "@concurrent/futures/_internal";
+import { decode, encode } from "./_codec.ts";
+import type { ParsedConnection } from "./_connection.ts";
+import { openEvents } from "./_open_events.ts";
+import { reviveError, stalledError } from "./_errors.ts";
+import { type Entry, type JobStats, JobTable } from "./_job_table.ts";
+import { readJobStates } from "./_job_state.ts";
+import {
+  cancelChannel,
+  ERROR_FIELD,
+  type JobData,
+  jobKey,
+  PROTOCOL,
+  type TaskRef,
+} from "./_protocol.ts";
+import { raw, type RawRedis } from "./_raw_redis.ts";
+
+/** How often, in ms, the sweep looks for jobs without news. */
+const SWEEP_INTERVAL = 5000;
+/** The longest wait, in ms, between two reads of a job's hash. */
+const MAX_CHECK_EVERY = 60_000;
+
+export interface JobClientConfig {
+  queue: string;
+  connection: ParsedConnection;
+  prefix: string;
+  lockDuration: number;
+  stalledInterval: number;
+  keepResults: number;
+  connectTimeout: number;
+}
+
+export interface SubmitOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+}
+
+export class JobClient {
+  #config: JobClientConfig;
+  #queue: Queue;
+  #events: QueueEvents | undefined;
+  #jobs = new JobTable();
+  #idPrefix = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
+  #seq = 0;
+  #outbox: Entry[] = [];
+  #flushQueued = false;
+  /**
+   * Ids cancelled after they reached Redis, watched until their removal is
+   * seen: an `active` event for one of them is a claim that won the race.
+   */
+  #cancelled = new Set<string>();
+  #ops = new Set<Promise<unknown>>();
+  #ready: Promise<void>;
+  #broken: BrokenExecutorError | undefined;
+  #lastError: unknown;
+  #shut = false;
+  #closing: Promise<void> | undefined;
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(config: JobClientConfig) {
+    this.#config = config;
+    const keep = config.keepResults === Infinity
+      ? false
+      : { age: Math.ceil(config.keepResults / 1000) };
+    this.#queue = new Queue(config.queue, {
+      connection: config.connection.options,
+      prefix: config.prefix,
+      defaultJobOptions: {
+        attempts: 1,
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      },
+    });
+    this.#queue.on("error", (error) => this.#lastError = error);
+    this.#ready = this.#start();
+    this.#ready.catch((error) => this.#break(error));
+  }
+
+  get stats(): JobStats {
+    return { ...this.#jobs.stats };
+  }
+
+  get label(): string {
+    const { queue, connection } = this.#config;
+    return `BullMQExecutor(${queue} on ${connection.label})`;
+  }
+
+  /** Resolves once connected; rejects with the `BrokenExecutorError`. */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  async #start(): Promise<void> {
+    this.#events = await openEvents(this.#queue, this.#config, {
+      lastError: () => this.#lastError,
+      onError: (error) => this.#lastError = error,
+      onActive: (id) => this.#onActive(id),
+      onCompleted: (id, value) => this.#onCompleted(id, value),
+      onFailed: (id, reason) => this.#onFailed(id, reason, null),
+      onRemoved: (id) => this.#onRemoved(id),
+      // A reconnection after a Redis restart: look at everything pending.
+      onReconnect: () => this.#sweep(true),
+    });
+    const timer = setInterval(() => this.#sweep(false), SWEEP_INTERVAL);
+    Deno.unrefTimer(timer as unknown as number);
+    this.#sweepTimer = timer;
+    this.#countWorkers();
+  }
+
+  /** Fails everything: Redis could not be reached at the start. */
+  #break(error: unknown): void {
+    if (this.#broken !== undefined) return;
+    this.#broken = error instanceof BrokenExecutorError
+      ? error
+      : new BrokenExecutorError(
+        `${this.label} cannot start: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { cause: error },
+      );
+    for (const entry of this.#jobs.values()) {
+      this.#jobs.fail(entry, this.#broken);
+    }
+    this.#closeConnections();
+  }
+
+  /** @throws {InvalidStateError} After shutdown. */
+  checkOpen(): void {
+    if (this.#shut) {
+      throw new InvalidStateError(
+        `Cannot submit to ${this.label} after shutdown`,
+      );
+    }
+  }
+
+  submit(
+    fn: TaskRef,
+    name: string,
+    args: unknown,
+    batch: boolean,
+    options: SubmitOptions = {},
+  ): PoolFuture<unknown> {
+    this.checkOpen();
+    const id = `${this.#idPrefix}-${++this.#seq}`;
+    const entry = this.#jobs.create(id, (e) => this.#revoke(e));
+    const { future } = entry;
+    if (this.#broken !== undefined) {
+      future.setException(this.#broken);
+      return future;
+    }
+    let data: JobData;
+    try {
+      data = { v: PROTOCOL, fn, args: encode(args) };
+    } catch (error) {
+      future.setException(error);
+      return future;
+    }
+    if (batch) data.batch = true;
+    const { signal, timeout } = options;
+    if (signal?.aborted) {
+      future.cancel();
+      return future;
+    }
+    entry.job = { name, data, opts: { jobId: id } };
+    this.#jobs.add(entry);
+    this.#outbox.push(entry);
+    if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.#flush());
+    }
+    if (timeout !== undefined || signal !== undefined) {
+      const stopTimer = timeout === undefined ? undefined : startTimer(
+        timeout,
+        () =>
+          this.#stop(
+            entry,
+            new TimeoutError(`The task did not finish within ${timeout} ms`),
+          ),
+      );
+      const onAbort = () => this.#stop(entry, undefined);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      entry.cleanup = () => {
+        stopTimer?.();
+        signal?.removeEventListener("abort", onAbort);
+      };
+    }
+    return future;
+  }
+
+  /** The job id of a future this client made, while it is pending. */
+  jobIdOf(future: unknown): string | undefined {
+    return this.#jobs.idOf(future);
+  }
+
+  /** A future for a job added earlier, maybe by another process. */
+  attach(id: string): PoolFuture<unknown> {
+    this.checkOpen();
+    const existing = this.#jobs.get(id);
+    if (existing !== undefined) return existing.future;
+    const entry = this.#jobs.create(id, (e) => this.#revoke(e));
+    entry.where = "added";
+    if (this.#broken !== undefined) {
+      entry.future.setException(this.#broken);
+      return entry.future;
+    }
+    this.#jobs.add(entry);
+    this.#track(this.#ready.then(() => this.#lookUp([entry])));
+    return entry.future;
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    const batch = this.#outbox.filter((e) => e.job !== undefined);
+    this.#outbox = [];
+    if (batch.length === 0) return;
+    const jobs = batch.map((e) => e.job!);
+    for (const entry of batch) {
+      entry.where = "adding";
+      entry.job = undefined;
+    }
+    this.#track(
+      this.#ready.then(() => this.#queue.addBulk(jobs)).then(() => {
+        const now = performance.now();
+        for (const entry of batch) {
+          entry.where = "added";
+          entry.checkEvery = SWEEP_INTERVAL;
+          entry.nextCheck = now + SWEEP_INTERVAL;
+          if (entry.withdrawn) this.#removeJob(entry.id);
+        }
+      }, (error) => {
+        for (const entry of batch) {
+          if (this.#jobs.has(entry)) {
+            this.#jobs.fail(entry, this.#broken ?? error);
+          }
+        }
+      }),
+    );
+  }
+
+  /** The future's cancel(): takes back a job no worker has claimed. */
+  #revoke(entry: Entry): boolean {
+    if (entry.claimed) return false;
+    if (this.#jobs.has(entry)) {
+      this.#withdraw(entry);
+      this.#jobs.finish(entry);
+    }
+    return true;
+  }
+
+  /** Makes sure a job that no worker claimed never runs. */
+  #withdraw(entry: Entry): void {
+    if (entry.where === "outbox") entry.job = undefined;
+    else if (entry.where === "adding") entry.withdrawn = true;
+    else this.#removeJob(entry.id);
+  }
+
+  /**
+   * Removes a waiting job. BullMQ's removal script refuses a locked job, and
+   * a claim locks the job in the same script that takes it from the wait
+   * list, so either the job is gone before any claim or a worker has it.
+   */
+  #removeJob(id: string): void {
+    this.#cancelled.add(id);
+    this.#track(
+      this.#queue.remove(id).then((removed) => {
+        if (removed === 0 && this.#cancelled.delete(id)) {
+          this.#jobs.stats.lateCancels++;
+        }
+      }, () => {}),
+    );
+  }
+
+  /** A timeout (with its error) or an abort (without) stops a task. */
+  #stop(entry: Entry, error: TimeoutError | undefined): void {
+    if (!this.#jobs.has(entry)) return;
+    if (entry.claimed) {
+      // Best effort: the worker running it stops it; its outcome is dropped.
+      const { prefix, queue } = this.#config;
+      this.#track(
+        this.#queue.client.then((client) =>
+          raw(client).call("PUBLISH", cancelChannel(prefix, queue), entry.id)
+        ).catch(() => {}),
+      );
+    } else {
+      this.#withdraw(entry);
+    }
+    if (error === undefined) this.#jobs.cancel(entry);
+    else this.#jobs.fail(entry, error);
+  }
+
+  #onActive(id: string): void {
+    const entry = this.#jobs.get(id);
+    if (entry !== undefined) this.#jobs.claim(entry);
+    else if (this.#cancelled.delete(id)) this.#jobs.stats.lateCancels++;
+  }
+
+  #onCompleted(id: string, returnvalue: unknown): void {
+    const entry = this.#jobs.get(id);
+    if (entry === undefined) return;
+    let value: unknown;
+    try {
+      value = decode(returnvalue);
+    } catch (error) {
+      this.#jobs.fail(entry, error);
+      return;
+    }
+    this.#jobs.complete(entry, value);
+  }
+
+  /**
+   * A failed job: the worker left the whole error in the job hash (read
+   * here unless the caller has it), BullMQ's `failedReason` keeps only the
+   * message; without it, BullMQ failed the job itself (its workers died).
+   */
+  #onFailed(id: string, reason: string, stored: string | null): void {
+    const entry = this.#jobs.get(id);
+    if (entry === undefined) return;
+    if (stored !== null) {
+      this.#jobs.fail(entry, this.#errorFrom(stored, reason));
+      return;
+    }
+    const { prefix, queue } = this.#config;
+    this.#track(
+      this.#queue.client.then((client) =>
+        raw(client).call("HGET", jobKey(prefix, queue, id), ERROR_FIELD)
+      ).then(
+        (value) => {
+          if (!this.#jobs.has(entry)) return;
+          this.#jobs.fail(
+            entry,
+            typeof value === "string"
+              ? this.#errorFrom(value, reason)
+              : stalledError(id, reason),
+          );
+        },
+        (error) => {
+          if (this.#jobs.has(entry)) this.#jobs.fail(entry, error);
+        },
+      ),
+    );
+  }
+
+  #errorFrom(stored: string, reason: string): unknown {
+    try {
+      return reviveError(decode(JSON.parse(stored)) as MarshalledError);
+    } catch {
+      return new Error(reason);
+    }
+  }
+
+  /** Someone removed the job (or Redis lost it): the future is cancelled. */
+  #onRemoved(id: string, why = "was removed from the queue"): void {
+    this.#cancelled.delete(id);
+    const entry = this.#jobs.get(id);
+    if (entry !== undefined) this.#jobs.cancel(entry, `Job ${id} ${why}`);
+  }
+
+  /**
+   * Looks up pending jobs: those without news for a while, or all of them
+   * after a reconnection.
+   */
+  #sweep(all: boolean): void {
+    const now = performance.now();
+    const entries = this.#jobs.values().filter((e) =>
+      e.where === "added" && (all || e.nextCheck <= now)
+    );
+    for (const entry of entries) {
+      entry.checkEvery = Math.min(
+        Math.max(2 * entry.checkEvery, SWEEP_INTERVAL),
+        MAX_CHECK_EVERY,
+      );
+      entry.nextCheck = now + entry.checkEvery;
+    }
+    if (entries.length > 0) this.#track(this.#lookUp(entries));
+    this.#countWorkers();
+  }
+
+  async #lookUp(entries: Entry[]): Promise<void> {
+    const client: RawRedis = raw(await this.#queue.client);
+    const { prefix, queue } = this.#config;
+    const states = await readJobStates(
+      client,
+      prefix,
+      queue,
+      entries.map((e) => e.id),
+    );
+    entries.forEach((entry, i) => {
+      const job = states[i];
+      if (job === undefined || !this.#jobs.has(entry)) return;
+      switch (job.state) {
+        case "gone":
+          return this.#onRemoved(entry.id, "is no longer in Redis");
+        case "active":
+          return this.#onActive(entry.id);
+        case "completed":
+          return this.#onCompleted(entry.id, job.value);
+        case "failed":
+          return this.#onFailed(entry.id, job.reason, job.stored);
+        case "unreadable":
+          return this.#jobs.fail(entry, job.error);
+      }
+    });
+  }
+
+  #countWorkers(): void {
+    this.#track(
+      this.#queue.getWorkersCount().then(
+        (n) => this.#jobs.stats.workers = n,
+        () => {},
+      ),
+    );
+  }
+
+  #track(op: Promise<unknown>): void {
+    this.#ops.add(op);
+    op.finally(() => this.#ops.delete(op));
+  }
+
+  shutdown(wait: boolean, cancelFutures: boolean): Promise<void> {
+    this.#shut = true;
+    if (cancelFutures) {
+      for (const entry of this.#jobs.values()) {
+        if (!entry.claimed) entry.future.cancel();
+      }
+    }
+    this.#closing ??= this.#jobs.idle().then(() => this.#closeConnections());
+    return wait ? this.#closing : Promise.resolve();
+  }
+
+  async #closeConnections(): Promise<void> {
+    // A start under way finishes first, so that nothing it opens stays open.
+    await this.#ready.catch(() => {});
+    clearInterval(this.#sweepTimer);
+    while (this.#ops.size > 0) await Promise.allSettled(this.#ops);
+    await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+  }
+}

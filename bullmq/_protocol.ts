@@ -1,0 +1,62 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// What the executor and the worker program agree on: the shape of a job's
+// data and result, and the Redis keys this package adds next to BullMQ's.
+import type { Encoded } from "./_codec.ts";
+
+/** The version of the job format; a worker refuses other versions. */
+export const PROTOCOL = 1;
+
+/** How a job names its function: a module export, or a function's source. */
+export type TaskRef = { url: string; name: string } | { code: string };
+
+/** A job's data, as BullMQ stores it (JSON). */
+export interface JobData {
+  v: typeof PROTOCOL;
+  fn: TaskRef;
+  /** The argument array, or for a `map` chunk the list of items. */
+  args: Encoded;
+  /** `args` holds the items of a `map` chunk, one call each. */
+  batch?: true;
+}
+
+/**
+ * The job hash field where a worker leaves the marshalled error of a failed
+ * task; BullMQ's own `failedReason` keeps only the message. The field goes
+ * with the job when BullMQ removes it.
+ */
+export const ERROR_FIELD = "futuresError";
+
+/** Lock time of a claimed job, in ms, unless an executor says otherwise. */
+export const DEFAULT_LOCK_DURATION = 5000;
+/** How often workers look for stalled jobs, in ms, by default. */
+export const DEFAULT_STALLED_INTERVAL = 2500;
+
+// Custom job ids cannot contain ":" (BullMQ refuses them), so these keys,
+// with two ":" after the queue name, never meet a job's key.
+
+/** The hash where an executor publishes `lockDuration`/`stalledInterval`. */
+export function settingsKey(prefix: string, queue: string): string {
+  return `${prefix}:${queue}:futures:settings`;
+}
+
+/** The pub/sub channel that tells workers to stop a running job. */
+export function cancelChannel(prefix: string, queue: string): string {
+  return `${prefix}:${queue}:futures:cancel`;
+}
+
+/** The key of a job's hash. */
+export function jobKey(prefix: string, queue: string, id: string): string {
+  return `${prefix}:${queue}:${id}`;
+}
+
+/** Checks a queue name, as BullMQ would refuse it later and less clearly. */
+export function checkQueueName(queue: unknown): string {
+  if (typeof queue !== "string" || queue === "" || queue.includes(":")) {
+    throw new TypeError(
+      `The queue must be a non-empty name without ":", got ${
+        typeof queue === "string" ? JSON.stringify(queue) : typeof queue
+      }`,
+    );
+  }
+  return queue;
+}

@@ -1,0 +1,483 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import type {
+  Executor,
+  ExecutorStats,
+  Future,
+  MapOptions,
+  RunOptions,
+  ShutdownOptions,
+  TaskFunction,
+} from "@concurrent/futures";
+import {
+  checkTimeout,
+  functionSource,
+  isModuleTask,
+  mapTasks,
+} from "@concurrent/futures/_internal";
+import { parseConnection, type RedisConnection } from "./_connection.ts";
+import { JobClient } from "./_job_client.ts";
+import {
+  checkQueueName,
+  DEFAULT_LOCK_DURATION,
+  DEFAULT_STALLED_INTERVAL,
+  type TaskRef,
+} from "./_protocol.ts";
+
+export type { RedisConnection, RedisEndpoint } from "./_connection.ts";
+
+/** Options for {@linkcode BullMQExecutor}. */
+export interface BullMQExecutorOptions {
+  /** The BullMQ queue's name; workers started with `--queue` serve it. */
+  queue: string;
+  /**
+   * Redis: a `redis://` (or `rediss://`) URL, or `{ host, port }`. Every
+   * machine of the cluster must reach the same Redis.
+   */
+  connection: RedisConnection;
+  /** BullMQ's key prefix. @default {"bull"} */
+  prefix?: string;
+  /**
+   * Milliseconds a worker's claim on a job lasts without renewal (workers
+   * renew it every half of that while the job runs). When a worker dies,
+   * its job is handed on after this plus at most two `stalledInterval`s.
+   * Workers started after this executor use it. @default {5000}
+   */
+  lockDuration?: number;
+  /**
+   * Milliseconds between the workers' checks for jobs whose worker died
+   * (BullMQ's stalled-job check). Workers started after this executor use
+   * it. @default {2500}
+   */
+  stalledInterval?: number;
+  /**
+   * Milliseconds a finished job, with its result or error, stays in Redis,
+   * where {@linkcode BullMQExecutor.attach} finds it, also from another
+   * process; `Infinity` keeps them until they are removed. @default {3600000}
+   */
+  keepResults?: number;
+  /**
+   * Milliseconds to reach Redis at the start; then the executor is broken:
+   * its futures fail with `BrokenExecutorError`. Once connected, a lost
+   * connection is waited out instead. @default {5000}
+   */
+  connectTimeout?: number;
+}
+
+/** {@linkcode ExecutorStats} and the cancellations that came too late. */
+export interface BullMQExecutorStats extends ExecutorStats {
+  /**
+   * Worker connections on the queue, from all machines, as last counted
+   * (every few seconds).
+   */
+  workers: number;
+  /**
+   * Jobs whose `cancel()` returned `true` but that a worker claimed anyway:
+   * the claim reached Redis before the cancellation did. They ran, and their
+   * results were dropped.
+   */
+  lateCancels: number;
+}
+
+/**
+ * The `Executor` interface over a BullMQ queue on Redis: tasks run on worker
+ * processes on any number of machines (each started with
+ * `deno run -A jsr:@concurrent/futures-bullmq/worker --queue <name> --redis <url>`),
+ * and BullMQ keeps the jobs durable, hands a dead worker's job to another
+ * one, and survives a Redis restart (with its append-only file).
+ *
+ * Tasks are module exports ({@linkcode moduleTask}) whose URL the workers
+ * can import (`https:`, `jsr:`, `npm:`, or a `file:` path that exists on
+ * their machine); plain functions travel by their source, and run only on
+ * workers started with `--allow-source`. Arguments and results are copied
+ * by structured clone, errors keep their class, name, message and stack.
+ *
+ * `cancel()` on a future returns `false` once a worker is known to have
+ * claimed its job, else `true`: the waiting job is then removed from the
+ * queue, atomically with respect to claims, so it never runs; the one
+ * window left, a claim that reached Redis first, is counted in
+ * `stats.lateCancels` (such a job runs and its result is dropped).
+ *
+ * Its connections to Redis keep the program alive until it is shut down
+ * (`await using` does it).
+ *
+ * @example Two workers, one executor (needs Redis and running workers)
+ * ```ts ignore
+ * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+ * import { moduleTask } from "@concurrent/futures";
+ *
+ * // Workers: deno run -A jsr:@concurrent/futures-bullmq/worker \
+ * //   --queue jobs --redis redis://127.0.0.1:6379 --concurrency 4
+ * await using ex = new BullMQExecutor({
+ *   queue: "jobs",
+ *   connection: "redis://127.0.0.1:6379",
+ * });
+ * const fib = moduleTask<typeof import("./tasks.ts"), "fib">(
+ *   new URL("./tasks.ts", import.meta.url),
+ *   "fib",
+ * );
+ * const future = ex.submit(fib, 30);
+ * console.log(await future.result());
+ * for await (const n of ex.map(fib, [20, 21, 22], { chunksize: 2 })) {
+ *   console.log(n);
+ * }
+ * ```
+ */
+export class BullMQExecutor implements Executor {
+  #client: JobClient;
+
+  /**
+   * Connects to Redis, in the background: submissions made meanwhile are
+   * sent once it is up. If Redis cannot be reached within `connectTimeout`,
+   * the executor is broken: {@linkcode BullMQExecutor.ready} rejects and
+   * every future fails with a `BrokenExecutorError` naming the cause.
+   *
+   * @param options `queue`, `connection`, `prefix`, `lockDuration`,
+   * `stalledInterval`, `keepResults`, `connectTimeout`.
+   * @throws {TypeError} For a bad queue name or connection.
+   * @throws {RangeError} For a negative or non-numeric duration.
+   *
+   * @example Bad input fails at once, or within the connect timeout
+   * ```ts
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { BrokenExecutorError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * assert.throws(
+   *   () => new BullMQExecutor({ queue: "jobs", connection: "http://x" }),
+   *   TypeError,
+   * );
+   * const ex = new BullMQExecutor({
+   *   queue: "jobs",
+   *   connection: "redis://127.0.0.1:1", // nothing listens there
+   *   connectTimeout: 200,
+   * });
+   * await assert.rejects(ex.ready, BrokenExecutorError);
+   * const future = ex.submit(() => 1);
+   * await assert.rejects(future.result(), /Cannot reach Redis/);
+   * await ex.shutdown();
+   * ```
+   */
+  constructor(options: BullMQExecutorOptions) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("BullMQExecutor needs { queue, connection }");
+    }
+    const {
+      queue,
+      connection,
+      prefix = "bull",
+      lockDuration = DEFAULT_LOCK_DURATION,
+      stalledInterval = DEFAULT_STALLED_INTERVAL,
+      keepResults = 3_600_000,
+      connectTimeout = 5000,
+    } = options;
+    checkQueueName(queue);
+    if (typeof prefix !== "string" || prefix === "") {
+      throw new TypeError("The prefix must be a non-empty string");
+    }
+    for (
+      const [value, what] of [
+        [lockDuration, "lockDuration"],
+        [stalledInterval, "stalledInterval"],
+        [keepResults, "keepResults"],
+        [connectTimeout, "connectTimeout"],
+      ] as const
+    ) {
+      checkTimeout(value, what);
+      if (value === 0 && what !== "keepResults") {
+        throw new RangeError(`${what} must be more than 0 ms`);
+      }
+    }
+    this.#client = new JobClient({
+      queue,
+      connection: parseConnection(connection),
+      prefix,
+      lockDuration: Math.min(lockDuration, 2 ** 31 - 1),
+      stalledInterval: Math.min(stalledInterval, 2 ** 31 - 1),
+      keepResults,
+      connectTimeout,
+    });
+  }
+
+  /**
+   * Resolves once Redis is reached and the executor listens to its queue's
+   * events; rejects with `BrokenExecutorError` when it cannot be reached
+   * within `connectTimeout`. Submitting does not need to wait for it.
+   *
+   * @example
+   * ```ts
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new BullMQExecutor({
+   *   queue: "jobs",
+   *   connection: { host: "127.0.0.1", port: 1 },
+   *   connectTimeout: 100,
+   * });
+   * await assert.rejects(ex.ready, /Cannot reach Redis at redis:\/\/127.0.0.1:1/);
+   * await ex.shutdown();
+   * ```
+   */
+  get ready(): Promise<void> {
+    return this.#client.ready;
+  }
+
+  /**
+   * A snapshot: `workers` on the queue (all machines, as last counted),
+   * this executor's jobs `busy` (claimed by a worker) and `queued` (not
+   * claimed), `completed` and `failed` tasks, and `lateCancels`.
+   *
+   * @example
+   * ```ts
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new BullMQExecutor({
+   *   queue: "jobs",
+   *   connection: "redis://127.0.0.1:1",
+   *   connectTimeout: 100,
+   * });
+   * assert.deepEqual(ex.stats, {
+   *   workers: 0, busy: 0, queued: 0, completed: 0, failed: 0, lateCancels: 0,
+   * });
+   * await ex.shutdown();
+   * ```
+   */
+  get stats(): BullMQExecutorStats {
+    return this.#client.stats;
+  }
+
+  /**
+   * Schedules `fn(...args)` as a job on the queue.
+   *
+   * @param fn A {@linkcode moduleTask}, or a self-contained function (run
+   * only by workers started with `--allow-source`).
+   * @param args Its arguments, copied by structured clone.
+   * @returns The future of its result. An argument that cannot be cloned
+   * fails it at once (`DataCloneError`); so does a broken executor
+   * (`BrokenExecutorError`).
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TypeError} If `fn` is not a function or module task, or its
+   * source cannot be sent (a native, bound or method-shorthand function).
+   *
+   * @example (needs Redis and a worker)
+   * ```ts ignore
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { moduleTask } from "@concurrent/futures";
+   *
+   * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
+   * const add = moduleTask<typeof import("./tasks.ts"), "add">(new URL("./tasks.ts", import.meta.url), "add");
+   * console.log(await ex.submit(add, 1, 2).result()); // 3
+   * ```
+   */
+  submit<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    ...args: A
+  ): Future<Awaited<R>> {
+    return this.run(fn, args);
+  }
+
+  /**
+   * `submit` with per-task options. `signal` and `timeout` settle the future
+   * at once (cancelled, or failed with `TimeoutError`): a job that no worker
+   * claimed is removed from the queue and never runs; a running one is
+   * stopped on its worker, whose local pool terminates the task's worker.
+   * `transfer` is accepted and ignored: values are always copied.
+   *
+   * @param fn A {@linkcode moduleTask} or a self-contained function.
+   * @param args Its arguments, as an array.
+   * @param options `signal`, `timeout` (ms from this call).
+   * @returns The future of its result.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} If `timeout` is negative.
+   * @throws {TypeError} If `fn` cannot be sent, or `args` is not an array.
+   *
+   * @example (needs Redis and a worker)
+   * ```ts ignore
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { moduleTask, TimeoutError } from "@concurrent/futures";
+   *
+   * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
+   * const sleep = moduleTask<typeof import("./tasks.ts"), "sleep">(new URL("./tasks.ts", import.meta.url), "sleep");
+   * const slow = ex.run(sleep, [10_000], { timeout: 100 });
+   * console.log((await slow.exception()) instanceof TimeoutError); // true
+   * ```
+   */
+  run<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    args: A,
+    options: RunOptions = {},
+  ): Future<Awaited<R>> {
+    const [ref, name] = taskRef(fn);
+    if (!Array.isArray(args)) {
+      throw new TypeError("run() takes the task's arguments as an array");
+    }
+    const { signal, timeout } = options;
+    if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
+    return this.#client.submit(ref, name, args, false, {
+      signal,
+      timeout,
+    }) as Future<Awaited<R>>;
+  }
+
+  /**
+   * Calls `fn` on every item and yields the results in input order; each
+   * chunk of `chunksize` items is one job, run by one worker. See
+   * {@linkcode MapOptions} for `timeout`, `buffersize` and `signal`.
+   *
+   * @param fn A {@linkcode moduleTask} or a self-contained function, called
+   * with one item.
+   * @param items An iterable or async iterable; endless with `buffersize`.
+   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
+   * @returns An async iterator of the results.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
+   * @throws {TimeoutError} From the iterator, when `timeout` passes.
+   *
+   * @example (needs Redis and a worker)
+   * ```ts ignore
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { moduleTask } from "@concurrent/futures";
+   *
+   * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
+   * const square = moduleTask<typeof import("./tasks.ts"), "square">(new URL("./tasks.ts", import.meta.url), "square");
+   * const items = Array.from({ length: 1000 }, (_, i) => i);
+   * for await (const n of ex.map(square, items, { chunksize: 100 })) console.log(n);
+   * ```
+   */
+  map<A, R>(
+    fn: TaskFunction<[A], R>,
+    items: Iterable<A> | AsyncIterable<A>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    const [ref, name] = taskRef(fn);
+    this.#client.checkOpen();
+    return mapTasks<A, Awaited<R>>(
+      (batch) =>
+        this.#client.submit(ref, name, batch, true) as Future<Awaited<R>[]>,
+      items,
+      options,
+    );
+  }
+
+  /**
+   * The id of the BullMQ job behind a pending future of this executor, to
+   * find it later with {@linkcode BullMQExecutor.attach} (also from another
+   * process) or in BullMQ's tools; `undefined` once the future is done.
+   *
+   * @param future A future this executor returned.
+   * @returns The job id, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { Future } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new BullMQExecutor({
+   *   queue: "jobs",
+   *   connection: "redis://127.0.0.1:1",
+   *   connectTimeout: 100,
+   * });
+   * assert.equal(ex.jobId(new Future()), undefined);
+   * await ex.shutdown();
+   * ```
+   */
+  jobId(future: Future<unknown>): string | undefined {
+    return this.#client.jobIdOf(future);
+  }
+
+  /**
+   * A future for a job submitted earlier, maybe by a process that has
+   * exited since: it settles with the job's result or error, which Redis
+   * keeps for `keepResults` ms after the job ends. A job that is no longer
+   * in Redis gives a cancelled future.
+   *
+   * @param jobId The id from {@linkcode BullMQExecutor.jobId}.
+   * @returns The job's future.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TypeError} If `jobId` is not a non-empty string.
+   *
+   * @example (needs Redis)
+   * ```ts ignore
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   *
+   * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
+   * const id = Deno.args[0]; // printed by the process that submitted it
+   * console.log(await ex.attach(id).result());
+   * ```
+   */
+  attach(jobId: string): Future<unknown> {
+    if (typeof jobId !== "string" || jobId === "") {
+      throw new TypeError("attach() needs a job id");
+    }
+    return this.#client.attach(jobId);
+  }
+
+  /**
+   * Refuses new work; with `cancelFutures`, jobs no worker has claimed are
+   * cancelled and removed from the queue. The connections to Redis close
+   * once every future has settled; with `wait` (the default) the promise
+   * resolves then. Calling it again is harmless.
+   *
+   * @param options `wait` and `cancelFutures`.
+   *
+   * @example
+   * ```ts
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { InvalidStateError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new BullMQExecutor({
+   *   queue: "jobs",
+   *   connection: "redis://127.0.0.1:1",
+   *   connectTimeout: 100,
+   * });
+   * await ex.shutdown();
+   * assert.throws(() => ex.submit(() => 0), InvalidStateError);
+   * ```
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    return this.#client.shutdown(wait, cancelFutures);
+  }
+
+  /**
+   * `shutdown({ wait: true })`, for `await using` (Python's `with` block).
+   *
+   * @example
+   * ```ts
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import assert from "node:assert/strict";
+   *
+   * let ex;
+   * {
+   *   await using scoped = new BullMQExecutor({
+   *     queue: "jobs",
+   *     connection: "redis://127.0.0.1:1",
+   *     connectTimeout: 100,
+   *   });
+   *   ex = scoped;
+   * }
+   * assert.throws(() => ex.submit(() => 0));
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+}
+
+/** What a job says of its function, and the job's name in BullMQ. */
+function taskRef(fn: unknown): [TaskRef, string] {
+  if (isModuleTask(fn)) {
+    return [{ url: fn.url, name: fn.exportName }, fn.exportName];
+  }
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `The task must be a function or a moduleTask(), got ${
+        fn === null ? "null" : typeof fn
+      }`,
+    );
+  }
+  const { code } = functionSource(fn as (...args: never[]) => unknown);
+  return [{ code }, fn.name || "function"];
+}

@@ -1,0 +1,301 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+import { type Job, Queue, Worker } from "bullmq";
+import { ProcessPoolExecutor, WorkerPoolExecutor } from "@concurrent/futures";
+import {
+  checkPositiveInteger,
+  checkTimeout,
+  type MarshalledError,
+} from "@concurrent/futures/_internal";
+import { encode } from "./_codec.ts";
+import type { LocalPool } from "./_coalescer.ts";
+import { JobRunner } from "./_job_runner.ts";
+import {
+  parseConnection,
+  type RedisConnection,
+  withDeadline,
+} from "./_connection.ts";
+import {
+  cancelChannel,
+  checkQueueName,
+  DEFAULT_LOCK_DURATION,
+  DEFAULT_STALLED_INTERVAL,
+  ERROR_FIELD,
+  jobKey,
+  settingsKey,
+} from "./_protocol.ts";
+import { raw, type RawRedis } from "./_raw_redis.ts";
+
+/** Options for {@linkcode startWorker}. */
+export interface StartWorkerOptions {
+  /** The queue to serve. */
+  queue: string;
+  /** Redis: a `redis://` URL, or `{ host, port }`. */
+  connection: RedisConnection;
+  /**
+   * Jobs run at once, each on a worker of a local pool of this size.
+   * @default {navigator.hardwareConcurrency}
+   */
+  concurrency?: number;
+  /**
+   * The local pool: `"worker"` for a {@linkcode WorkerPoolExecutor},
+   * `"process"` for a {@linkcode ProcessPoolExecutor}. @default {"worker"}
+   */
+  pool?: "worker" | "process";
+  /**
+   * Runs plain functions sent by their source text. Off by default: anyone
+   * who can write to the Redis could then run any code on this machine.
+   * @default {false}
+   */
+  allowSource?: boolean;
+  /** BullMQ's key prefix. @default {"bull"} */
+  prefix?: string;
+  /**
+   * Lock time of a claimed job, in ms. @default {the executor's, else 5000}
+   */
+  lockDuration?: number;
+  /**
+   * Interval of the stalled-job check, in ms.
+   * @default {the executor's, else 2500}
+   */
+  stalledInterval?: number;
+  /** Milliseconds to reach Redis before giving up. @default {5000} */
+  connectTimeout?: number;
+}
+
+/** A worker started by {@linkcode startWorker}. */
+export interface RunningWorker extends AsyncDisposable {
+  /** Jobs run at once. */
+  readonly concurrency: number;
+  /** The lock time in use, in ms. */
+  readonly lockDuration: number;
+  /** The stalled-job check interval in use, in ms. */
+  readonly stalledInterval: number;
+  /** Jobs running now, and jobs that ended (`failed` ones included). */
+  readonly stats: { running: number; completed: number; failed: number };
+  /**
+   * Stops taking jobs, waits for the running ones to finish, and closes the
+   * local pool and the connections. Calling it again is harmless.
+   */
+  close(): Promise<void>;
+}
+
+const STORE_ERROR =
+  `if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], ARGV[1], ARGV[2]) end return 0`;
+
+/**
+ * Serves a queue of {@linkcode BullMQExecutor} jobs from this process: the
+ * worker program (`./worker`) is this function behind a command line. Each
+ * job runs on a local pool of `concurrency` workers, so CPU-bound tasks use
+ * every core of the machine.
+ *
+ * @param options `queue`, `connection`, `concurrency`, `pool`,
+ * `allowSource`, `prefix`, `lockDuration`, `stalledInterval`,
+ * `connectTimeout`.
+ * @returns The running worker, once it is connected.
+ * @throws {TypeError} For a bad queue name, connection or pool kind.
+ * @throws {RangeError} For a bad `concurrency` or duration.
+ * @throws {Error} If Redis cannot be reached within `connectTimeout`.
+ *
+ * @example A worker cannot start without Redis
+ * ```ts
+ * import { startWorker } from "@concurrent/futures-bullmq/worker";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(
+ *   startWorker({
+ *     queue: "jobs",
+ *     connection: "redis://127.0.0.1:1",
+ *     connectTimeout: 100,
+ *   }),
+ *   /Cannot reach Redis at redis:\/\/127.0.0.1:1/,
+ * );
+ * ```
+ */
+export async function startWorker(
+  options: StartWorkerOptions,
+): Promise<RunningWorker> {
+  const {
+    queue,
+    connection,
+    concurrency = Math.max(1, navigator.hardwareConcurrency ?? 1),
+    pool: poolKind = "worker",
+    allowSource = false,
+    prefix = "bull",
+    connectTimeout = 5000,
+  } = options;
+  checkQueueName(queue);
+  checkPositiveInteger(concurrency, "concurrency");
+  checkTimeout(connectTimeout, "connectTimeout");
+  if (poolKind !== "worker" && poolKind !== "process") {
+    throw new TypeError(
+      `The pool must be "worker" or "process", got ${poolKind}`,
+    );
+  }
+  for (const what of ["lockDuration", "stalledInterval"] as const) {
+    const value = options[what];
+    if (value !== undefined) {
+      checkPositiveInteger(value, what);
+    }
+  }
+  const { options: redis, label } = parseConnection(connection);
+
+  let lastError: unknown;
+  const admin = new Queue(queue, { connection: redis, prefix });
+  admin.on("error", (error) => lastError = error);
+  let client;
+  try {
+    client = raw(
+      await withDeadline(admin.client, connectTimeout, () =>
+        new Error(
+          `Cannot reach Redis at ${label} within ${connectTimeout} ms${
+            lastError instanceof Error ? `: ${lastError.message}` : ""
+          }`,
+          { cause: lastError },
+        )),
+    );
+  } catch (error) {
+    await admin.close().catch(() => {});
+    throw error;
+  }
+  // What is open so far, closed in reverse if the start fails half-way.
+  const opened: (() => unknown)[] = [() => admin.close()];
+  let pool: LocalPool;
+  let worker: Worker;
+  let subscriber: RawRedis;
+  let lockDuration: number;
+  let stalledInterval: number;
+  const stats = { running: 0, completed: 0, failed: 0 };
+  try {
+    const published = await client.call(
+      "HMGET",
+      settingsKey(prefix, queue),
+      "lockDuration",
+      "stalledInterval",
+    ) as (string | null)[];
+    const setting = (
+      given: number | undefined,
+      stored: string | null,
+      d: number,
+    ) => given ?? (Number(stored) > 0 ? Number(stored) : d);
+    lockDuration = setting(
+      options.lockDuration,
+      published[0],
+      DEFAULT_LOCK_DURATION,
+    );
+    stalledInterval = setting(
+      options.stalledInterval,
+      published[1],
+      DEFAULT_STALLED_INTERVAL,
+    );
+
+    const poolOptions = {
+      maxWorkers: concurrency,
+      idleTimeout: Infinity,
+      name: `bullmq:${queue}`,
+    };
+    pool = poolKind === "process"
+      ? new ProcessPoolExecutor(poolOptions)
+      : new WorkerPoolExecutor(poolOptions);
+    opened.push(() => pool.shutdown({ wait: false }));
+    // Every worker of the pool starts now, not while the first jobs wait.
+    await Promise.all(
+      Array.from(
+        { length: concurrency },
+        () =>
+          pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20)))
+            .result(),
+      ),
+    );
+
+    const runner = new JobRunner(pool, concurrency, allowSource);
+    const processor = async (
+      job: Job,
+      _token: string | undefined,
+      signal: AbortSignal | undefined,
+    ): Promise<unknown> => {
+      stats.running++;
+      const outcome = await runner.run(job.data, String(job.id), signal);
+      stats.running--;
+      stats.completed++;
+      if (outcome.ok) return outcome.value;
+      stats.failed++;
+      // The whole error (class, stack, cause) for the executor; BullMQ keeps
+      // its message as the job's failedReason.
+      await client.call(
+        "EVAL",
+        STORE_ERROR,
+        1,
+        jobKey(prefix, queue, String(job.id)),
+        ERROR_FIELD,
+        JSON.stringify(encode(outcome.error)),
+      ).catch(() => {});
+      throw jobError(outcome.error);
+    };
+
+    worker = new Worker(queue, processor, {
+      connection: redis,
+      prefix,
+      concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount: 1,
+      // After a lost connection, try again soon (BullMQ waits 15 s).
+      runRetryDelay: 500,
+    });
+    opened.push(() => worker.close(true));
+    let lastLog = 0;
+    worker.on("error", (error) => {
+      // A Redis restart makes every connection complain; once a second is
+      // enough to say so.
+      const now = Date.now();
+      if (now - lastLog < 1000) return;
+      lastLog = now;
+      console.error(`worker (queue ${queue}): ${error?.message ?? error}`);
+    });
+
+    subscriber = client.duplicate();
+    opened.push(() => subscriber.disconnect());
+    subscriber.on("error", () => {});
+    subscriber.on("message", (_channel: string, id: string) => {
+      worker.cancelJob(id, "stopped by its executor");
+    });
+    await subscriber.subscribe(cancelChannel(prefix, queue));
+    await worker.waitUntilReady();
+  } catch (error) {
+    for (const close of opened.reverse()) {
+      await Promise.resolve().then(close).catch(() => {});
+    }
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      await worker.close();
+      await pool.shutdown();
+      subscriber.disconnect();
+      await admin.close();
+    })();
+  return {
+    concurrency,
+    lockDuration,
+    stalledInterval,
+    get stats() {
+      return { ...stats };
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * The error BullMQ records for a failed job: the task's message as its
+ * `failedReason`, its stack as the job's stack trace.
+ */
+function jobError(data: MarshalledError): Error {
+  if (!data.error) return new Error(`The task threw ${String(data.value)}`);
+  const error = new Error(data.message);
+  error.name = data.name;
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}
