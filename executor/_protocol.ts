@@ -16,8 +16,11 @@ export type FunctionRef =
 export type ToWorker =
   | {
     t: "init";
-    /** The worker's task slots (an `Int32Array` over it). */
-    slots: SharedArrayBuffer;
+    /**
+     * The worker's task slots (an `Int32Array` over it), when it shares
+     * memory with the pool; without them every task received runs.
+     */
+    slots?: SharedArrayBuffer;
     init?: { fn: FunctionRef; args: unknown[] };
   }
   | {
