@@ -58,6 +58,18 @@ async function mapRate(chunksize: number): Promise<number> {
   return N / ((performance.now() - start) / 1000);
 }
 
+/** One task at a time on a warm, idle pool: the latency of a lone task. */
+async function idleRoundTrip(): Promise<number> {
+  await using ex = await warmPool();
+  const times: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const start = performance.now();
+    await ex.submit(identity, i).result();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -136,6 +148,12 @@ console.log(
   `map chunksize 100      : ${fmt(map100)} tasks/s = ${
     ratio(map100 / raw1)
   } raw(1)`,
+);
+
+console.log(
+  `one task on an idle warm pool (median of 500): ${
+    ((await idleRoundTrip()) * 1000).toFixed(0)
+  } µs round trip`,
 );
 
 const bare: number[] = [];

@@ -1,7 +1,9 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// The scheduling engine behind WorkerPoolExecutor: a FIFO queue of tasks,
-// workers started on demand, one task running and at most one queued per
-// worker, aborts that terminate only the worker they must, crash recovery.
+// The scheduling engine behind both worker pools, over any transport: a
+// FIFO queue of tasks, workers started on demand (or kept, `minWorkers`),
+// tasks shipped in adaptive batches, taken back from a busy worker by an
+// idle one (with shared memory), aborts that stop only the worker they
+// must, crash recovery.
 import {
   BrokenExecutorError,
   InvalidStateError,
@@ -12,19 +14,22 @@ import { checkTimeout, startTimer } from "../future/_timeout.ts";
 import type { Future } from "../future/future.ts";
 import type { ExecutorStats, RunOptions } from "./executor.ts";
 import type { FromWorker } from "./_protocol.ts";
+import type { TransportFactory } from "./_transport.ts";
 import { unmarshalError } from "./_marshal.ts";
 import { PoolFuture } from "./_pool_future.ts";
 import { type PoolTask, PoolWorker } from "./_pool_worker.ts";
+import { Pacing } from "./_pool_pacing.ts";
 import { needsCloneCheck, refOf, type TaskSpec } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
 
 export interface PoolConfig {
   maxWorkers: number;
+  minWorkers: number;
   initializer: TaskSpec | undefined;
   initargs: unknown[];
   maxTasksPerWorker: number;
   idleTimeout: number;
-  permissions: Deno.PermissionOptions | undefined;
+  transport: TransportFactory;
   name: string;
 }
 
@@ -32,6 +37,7 @@ export class Pool {
   #config: PoolConfig;
   #workers = new Set<PoolWorker>();
   #queue = new Fifo<PoolTask>();
+  #pacing = new Pacing();
   #nextId = 1;
   #nextWorker = 1;
   #shut = false;
@@ -39,22 +45,20 @@ export class Pool {
   #completed = 0;
   #failed = 0;
   #waiters: (() => void)[] = [];
-  #handlers = {
-    message: (w: PoolWorker, m: FromWorker) => this.#onMessage(w, m),
-    error: (w: PoolWorker, message: string) =>
-      this.#onCrash(w, `it failed: ${message}`, undefined),
-  };
 
   constructor(config: PoolConfig) {
     this.#config = config;
+    this.#replenish();
   }
 
   get stats(): ExecutorStats {
     let busy = 0;
     let queued = 0;
     for (const w of this.#workers) {
-      if (w.held.length > 0) busy++;
-      if (w.held.length > 1) queued++;
+      if (w.shipped.length > 0) busy++;
+      for (let i = 1; i < w.shipped.length; i++) {
+        if (!w.shipped[i].future.done()) queued++;
+      }
     }
     for (const task of this.#queue) if (!task.future.done()) queued++;
     return {
@@ -90,6 +94,7 @@ export class Pool {
       batch,
       transfer,
       future: new PoolFuture(() => this.#revoke(task)),
+      stoppable: timeout !== undefined || signal !== undefined,
       worker: undefined,
       slot: -1,
       tag: 0,
@@ -104,7 +109,7 @@ export class Pool {
       future.forceCancel();
       return future;
     }
-    if (timeout !== undefined || signal !== undefined) {
+    if (task.stoppable) {
       const stop = timeout === undefined ? () => {} : startTimer(
         timeout,
         () =>
@@ -123,7 +128,9 @@ export class Pool {
       });
     }
     this.#queue.push(task);
-    this.#dispatch();
+    // Only an idle (or new) worker takes a task now; busy ones get more
+    // when they report progress, in one batch.
+    if (this.#hasIdle()) this.#dispatch();
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
@@ -145,11 +152,7 @@ export class Pool {
     if (cancelFutures) {
       for (const task of this.#queue.drain()) task.future.forceCancel();
       for (const w of this.#workers) {
-        const queued = w.held[1];
-        if (queued !== undefined && !queued.abandoned && w.revoke(queued)) {
-          w.held.splice(1, 1);
-          queued.future.forceCancel();
-        }
+        for (const task of w.revokeFrom(1)) task.future.forceCancel();
       }
     }
     this.#settleIdle();
@@ -161,18 +164,17 @@ export class Pool {
     this.#shut = true;
     for (const task of this.#queue.drain()) task.future.forceCancel();
     for (const w of [...this.#workers]) {
-      const [head, queued] = w.held;
-      w.held.length = 0;
+      for (const task of w.revokeFrom(1)) task.future.forceCancel();
+      const tasks = w.takeAll();
       this.#remove(w);
-      const crash = () =>
-        new WorkerCrashedError(
-          `Worker "${w.name}" was terminated by terminateWorkers()`,
+      for (const task of tasks) {
+        this.#fail(
+          task,
+          new WorkerCrashedError(
+            `Worker "${w.name}" was terminated by terminateWorkers()`,
+          ),
         );
-      if (queued !== undefined) {
-        if (w.revoke(queued)) queued.future.forceCancel();
-        else this.#fail(queued, crash());
       }
-      if (head !== undefined) this.#fail(head, crash());
     }
     this.#settleIdle();
   }
@@ -199,15 +201,14 @@ export class Pool {
     // Still in the pool's queue: once cancelled, #dispatch skips it (so a
     // mass cancel costs no more than the queue's length).
     if (w === undefined) return true;
-    if (w.held[1] !== task) return false;
-    if (w.revoke(task)) {
-      w.held.splice(1, 1);
-      task.worker = undefined;
-      queueMicrotask(() => this.#dispatch());
-      return true;
-    }
+    if (w.head !== task && w.revoke(task)) return true;
     task.future.setRunningOrNotifyCancel();
     return false;
+  }
+
+  /** Puts tasks taken back from a worker at the front of the queue. */
+  #requeue(tasks: PoolTask[]): void {
+    for (let i = tasks.length - 1; i >= 0; i--) this.#queue.unshift(tasks[i]);
   }
 
   /** An abort (`error` undefined) or a timeout of a task, wherever it is. */
@@ -220,42 +221,51 @@ export class Pool {
     };
     const w = task.worker;
     if (w === undefined) return settle();
-    if (w.held[1] === task) {
+    if (w.head !== task) {
       if (w.revoke(task)) {
-        w.held.splice(1, 1);
-        task.worker = undefined;
         settle();
         return this.#dispatch();
       }
-      // It started, so the task before it is done and its result is on the
-      // way: the worker goes once that result is in.
+      // It started, so the tasks before it are done and their results on
+      // the way: the worker goes once they are in.
       task.abandoned = true;
       return settle();
     }
-    const queued = w.held[1];
-    if (queued !== undefined && !w.revoke(queued)) {
-      // The worker finished this task and started the queued one, so there
-      // is nothing to stop: drop this result and let the next one run.
-      w.held.shift();
-      task.worker = undefined;
-      this.#promote(w);
-      return settle();
-    }
-    w.held.length = 0;
-    this.#remove(w);
-    task.worker = undefined;
-    if (queued !== undefined) {
-      // A bystander: back to the front of the queue, to run elsewhere.
-      queued.worker = undefined;
-      this.#queue.unshift(queued);
-    }
+    this.#stopHead(w);
     settle();
     this.#dispatch();
+  }
+
+  /**
+   * The head task of `w` was settled while it may run: the tasks behind it
+   * go back to the queue and the worker is killed, unless one of them has
+   * started, which means the head has ended already.
+   */
+  #stopHead(w: PoolWorker): void {
+    const head = w.head!;
+    head.abandoned = true;
+    this.#requeue(w.revokeFrom(1));
+    if (w.shipped.length > 1 && w.sharesMemory) return;
+    const rest = w.takeAll();
+    this.#remove(w);
+    for (const task of rest) {
+      if (task === head) continue;
+      // Only without shared memory: a task shipped behind one that had to
+      // stop (stoppable tasks travel alone, so this is a last resort).
+      this.#fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" was killed to stop a task ahead of this one`,
+        ),
+      );
+    }
   }
 
   #onMessage(w: PoolWorker, message: FromWorker): void {
     if (w.dead) return;
     switch (message.t) {
+      case "done":
+        return this.#onResults(w, message);
       case "ready":
         w.ready = true;
         return;
@@ -269,63 +279,66 @@ export class Pool {
           w,
           message.how,
           message.error && unmarshalError(message.error),
+          message.id,
         );
     }
-    const task = w.held[0];
-    if (task === undefined || task.id !== message.id) return; // abandoned
-    w.held.shift();
-    task.worker = undefined;
-    if (!task.future.done()) {
+  }
+
+  #onResults(w: PoolWorker, message: Extract<FromWorker, { t: "done" }>) {
+    const { results } = message;
+    this.#pacing.record(results.length, message.busy);
+    for (const result of results) {
+      const task = w.head;
+      if (task === undefined || task.id !== result.id) continue;
+      w.finishHead();
+      if (task.future.done()) continue; // aborted: its result is dropped
       this.#completed++;
-      if (message.t === "ok") task.future.setResult(message.value);
+      if (result.ok) task.future.setResult(result.value);
       else {
         this.#failed++;
-        task.future.setException(unmarshalError(message.error));
+        task.future.setException(unmarshalError(result.error));
       }
     }
-    this.#promote(w);
+    this.#advance(w);
+    if (w.dead) return this.#dispatch();
+    if (w.dispatched >= this.#config.maxTasksPerWorker) {
+      if (w.shipped.length === 0) this.#remove(w);
+    } else if (w.shipped.length <= this.#pacing.batch) {
+      this.#fill(w);
+    }
     this.#dispatch();
   }
 
-  /** After `w` finished its head task: the queued one becomes the head. */
-  #promote(w: PoolWorker): void {
-    const next = w.held[0];
-    if (next !== undefined) {
-      if (next.abandoned) {
-        w.held.length = 0;
-        this.#remove(w);
-      } else {
-        w.claim(next);
-        // A failed cancel() may have marked it running already.
-        if (next.future.state === "pending") {
-          next.future.setRunningOrNotifyCancel();
-        }
-      }
-      return;
-    }
-    if (w.dispatched >= this.#config.maxTasksPerWorker) this.#remove(w);
+  /** After results: the new head task is marked as running. */
+  #advance(w: PoolWorker): void {
+    const head = w.head;
+    if (head === undefined) return;
+    if (head.abandoned) return this.#stopHead(w);
+    w.claim(head);
+    // A failed cancel() may have marked it running already.
+    if (head.future.state === "pending") head.future.setRunningOrNotifyCancel();
   }
 
-  #onCrash(w: PoolWorker, how: string, cause: unknown): void {
+  #onCrash(w: PoolWorker, how: string, cause: unknown, id?: number): void {
     if (w.dead) return;
     if (!w.ready) {
       return this.#break(`worker "${w.name}" could not start: ${how}`, cause);
     }
-    const [head, queued] = w.held;
-    w.held.length = 0;
-    this.#remove(w);
+    const tasks = [...w.shipped];
+    let blamed = tasks.findIndex((task) => task.id === id);
+    if (blamed < 0) blamed = 0;
+    // Those behind the one that ran never started: back to the queue.
+    this.#requeue(w.revokeFrom(blamed + 1));
     const message = `Worker "${w.name}" died while running a task: ${how}`;
-    if (queued !== undefined) {
-      if (w.revoke(queued)) {
-        queued.worker = undefined;
-        this.#queue.unshift(queued);
-      } else {
-        this.#fail(queued, new WorkerCrashedError(message, { cause }));
-      }
+    const requeue: PoolTask[] = [];
+    const left = w.takeAll();
+    this.#remove(w);
+    for (const task of left) {
+      const index = tasks.indexOf(task);
+      if (!w.sharesMemory && index > blamed) requeue.push(task);
+      else this.#fail(task, new WorkerCrashedError(message, { cause }));
     }
-    if (head !== undefined) {
-      this.#fail(head, new WorkerCrashedError(message, { cause }));
-    }
+    this.#requeue(requeue);
     this.#dispatch();
   }
 
@@ -337,60 +350,130 @@ export class Pool {
     this.#broken = { message, cause };
     const tasks = this.#queue.drain();
     for (const w of [...this.#workers]) {
-      tasks.push(...w.held);
-      w.held.length = 0;
+      tasks.push(...w.takeAll());
       this.#remove(w);
     }
     for (const task of tasks) this.#fail(task, this.#brokenError());
     this.#settleIdle();
   }
 
+  /** Whether a task submitted now could start at once. */
+  #hasIdle(): boolean {
+    if (this.#workers.size < this.#config.maxWorkers) return true;
+    for (const w of this.#workers) {
+      if (w.shipped.length === 0 && this.#canTake(w)) return true;
+    }
+    return false;
+  }
+
+  #canTake(w: PoolWorker): boolean {
+    return w.dispatched < this.#config.maxTasksPerWorker && !w.dead;
+  }
+
+  /** Gives queued tasks to idle workers, starting new ones as allowed. */
   #dispatch(): void {
     if (this.#broken !== undefined) return;
-    while (this.#queue.length > 0) {
-      const task = this.#queue.peek()!;
-      if (task.future.done()) {
-        this.#queue.shift();
-        continue;
-      }
-      const w = this.#pick();
-      if (w === undefined) break;
-      this.#queue.shift();
-      try {
-        w.send(task);
-      } catch (error) {
-        this.#fail(task, error);
-        continue;
-      }
-      if (w.held.length === 1) task.future.setRunningOrNotifyCancel();
+    const queue = this.#queue;
+    for (const w of this.#workers) {
+      while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
+      if (queue.length === 0) break;
+      if (w.shipped.length === 0 && this.#canTake(w)) this.#fill(w);
     }
+    while (queue.length > 0 && this.#workers.size < this.#config.maxWorkers) {
+      while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
+      if (queue.length === 0) break;
+      const w = this.#spawn();
+      if (w === undefined) return;
+      this.#fill(w);
+    }
+    if (queue.length === 0) this.#takeBack();
     this.#settleIdle();
   }
 
-  /** An idle worker, else a new one, else one that can hold a queued task. */
-  #pick(): PoolWorker | undefined {
-    let holder: PoolWorker | undefined;
-    const max = this.#config.maxTasksPerWorker;
-    for (const w of this.#workers) {
-      if (w.dispatched >= max) continue;
-      if (w.held.length === 0) return w;
-      if (holder === undefined && w.held.length === 1 && !w.held[0].abandoned) {
-        holder = w;
+  /**
+   * Ships `w` as many queued tasks as it should hold: one while the
+   * pool's usual task is unknown, else up to two batches.
+   */
+  #fill(w: PoolWorker): void {
+    const pacing = this.#pacing;
+    const limit = pacing.known ? 2 * pacing.batch : 1;
+    let n = Math.min(
+      limit - w.shipped.length,
+      this.#config.maxTasksPerWorker - w.dispatched,
+      w.room,
+    );
+    const queue = this.#queue;
+    const batch: PoolTask[] = [];
+    while (n > 0 && queue.length > 0) {
+      const task = queue.peek()!;
+      if (task.future.done()) {
+        queue.shift();
+        continue;
       }
+      // Without shared memory a stop kills the worker, and all it holds:
+      // a task that may be stopped travels alone.
+      if (!w.sharesMemory && task.stoppable) {
+        if (batch.length === 0 && w.shipped.length === 0) {
+          batch.push(queue.shift()!);
+        }
+        break;
+      }
+      if (!w.sharesMemory && w.shipped.some((t) => t.stoppable)) break;
+      batch.push(queue.shift()!);
+      n--;
     }
-    if (this.#workers.size < this.#config.maxWorkers) return this.#spawn();
-    return holder;
+    if (batch.length > 0) this.#ship(w, batch);
+  }
+
+  /** Sends tasks to `w`; those that cannot be sent fail, alone. */
+  #ship(w: PoolWorker, tasks: PoolTask[]): void {
+    const wasIdle = w.shipped.length === 0;
+    try {
+      w.ship(tasks);
+    } catch (error) {
+      if (tasks.length === 1) return this.#fail(tasks[0], error);
+      for (const task of tasks) this.#ship(w, [task]);
+      return;
+    }
+    if (!w.sharesMemory) {
+      // A task shipped to a child process counts as running.
+      for (const task of tasks) task.future.setRunningOrNotifyCancel();
+    } else if (wasIdle) tasks[0].future.setRunningOrNotifyCancel();
+  }
+
+  /**
+   * With the queue empty, an idle worker takes back tasks waiting behind
+   * a busy one: all of them if that one is stalled on a long task, else
+   * the back half, so no task is held hostage by the one ahead of it.
+   */
+  #takeBack(): void {
+    for (const thief of this.#workers) {
+      if (thief.shipped.length > 0 || !thief.sharesMemory) continue;
+      if (!this.#canTake(thief)) continue;
+      let victim: PoolWorker | undefined;
+      for (const w of this.#workers) {
+        if (w.shipped.length > (victim?.shipped.length ?? 1)) victim = w;
+      }
+      if (victim === undefined) return;
+      const waiting = victim.shipped.length - 1;
+      const stalled = performance.now() - victim.lastProgress >
+        this.#pacing.stallAfter;
+      const take = stalled ? waiting : Math.ceil(waiting / 2);
+      const taken = victim.revokeFrom(victim.shipped.length - take);
+      if (taken.length === 0) continue;
+      this.#requeue(taken);
+      this.#fill(thief);
+    }
   }
 
   #spawn(): PoolWorker | undefined {
-    const { name, permissions, initializer, initargs } = this.#config;
+    const { name, transport, initializer, initargs } = this.#config;
     let w: PoolWorker;
     try {
-      w = new PoolWorker(
-        `${name} ${this.#nextWorker++}`,
-        permissions,
-        this.#handlers,
-      );
+      w = new PoolWorker(`${name} ${this.#nextWorker++}`, transport, {
+        message: (m) => this.#onMessage(w, m),
+        exit: (how, cause) => this.#onCrash(w, how, cause),
+      });
     } catch (error) {
       // E.g. permissions the program itself does not have.
       this.#break("a worker could not be created", error);
@@ -398,9 +481,7 @@ export class Pool {
     }
     this.#workers.add(w);
     try {
-      w.init(
-        initializer && { fn: refOf(initializer), args: initargs },
-      );
+      w.init(initializer && { fn: refOf(initializer), args: initargs });
     } catch (error) {
       this.#break("its initargs cannot be sent to a worker", error);
       return undefined;
@@ -408,24 +489,43 @@ export class Pool {
     return w;
   }
 
+  /** Starts workers up to `minWorkers`, unless the pool is closing. */
+  #replenish(): void {
+    while (
+      !this.#shut && this.#broken === undefined &&
+      this.#workers.size < this.#config.minWorkers
+    ) {
+      if (this.#spawn() === undefined) return;
+    }
+  }
+
   #remove(w: PoolWorker): void {
     if (w.dead) return;
-    w.terminate();
+    w.kill();
     this.#workers.delete(w);
+    this.#replenish();
   }
 
   /**
-   * Idle workers get their idle timer, or go at once after shutdown; the
-   * shutdown waiters are released when the last worker is gone.
+   * Idle workers get their idle timer (beyond `minWorkers`), or go at once
+   * after shutdown; the shutdown waiters are released when the last
+   * worker is gone.
    */
   #settleIdle(): void {
     const queue = this.#queue;
     while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
     const drained = queue.length === 0 || this.#broken !== undefined;
     for (const w of this.#workers) {
-      if (w.held.length > 0) continue;
-      if (this.#shut && drained) this.#remove(w);
-      else w.startIdle(this.#config.idleTimeout, () => this.#remove(w));
+      if (w.shipped.length > 0) continue;
+      if (
+        (this.#shut && drained) ||
+        w.dispatched >= this.#config.maxTasksPerWorker
+      ) this.#remove(w);
+      else if (this.#workers.size > this.#config.minWorkers) {
+        w.startIdle(this.#config.idleTimeout, () => {
+          if (this.#workers.size > this.#config.minWorkers) this.#remove(w);
+        });
+      }
     }
     if (this.#workers.size === 0 && (this.#shut || this.#broken)) {
       const waiters = this.#waiters;

@@ -1,21 +1,51 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The task runner of every pool worker, whatever carries its messages (a
 // Deno Worker or a child process): it revives functions from their source
-// once, imports module tasks once, and runs one task at a time.
-import type { FromWorker, FunctionRef, ToWorker } from "./_protocol.ts";
-import { QUEUED, STARTED } from "./_protocol.ts";
+// once, imports module tasks once, runs one task at a time in the order
+// shipped, and sends results back in batches.
+import type {
+  FromWorker,
+  FunctionRef,
+  RunTask,
+  TaskResult,
+  ToWorker,
+} from "./_protocol.ts";
+import { QUEUED, STARTED, STOPPED } from "./_protocol.ts";
 import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
+import { Fifo } from "./_fifo.ts";
 
 type AnyFunction = (...args: unknown[]) => unknown;
-type RunMessage = Extract<ToWorker, { t: "run" }>;
+
+/**
+ * Results wait at most this long (ms) for company before they are sent,
+ * while later tasks of a batch run; an idle worker sends at once.
+ */
+const FLUSH_MS = 1;
+
+/** What an entry module may ask of a running runner. */
+export interface Runner {
+  /** Sends the results not sent yet (before a worker dies, for instance). */
+  flush(): void;
+  /** The id of the task running now, if any. */
+  current(): number | undefined;
+  /**
+   * Whether the pool asked the running task to stop (its slot says
+   * STOPPED); always `false` without shared memory.
+   */
+  stopRequested(): boolean;
+}
 
 /**
  * The message that tells the pool the worker is dying (a task closed it,
  * exited, or left an error uncaught), so that the pool fails just the task
  * it ran and replaces it. Entries send it from their crash hooks.
  */
-export function crashMessage(how: string, thrown?: unknown): FromWorker {
+export function crashMessage(
+  how: string,
+  thrown?: unknown,
+  id?: number,
+): FromWorker {
   let error;
   if (thrown !== undefined) {
     try {
@@ -24,7 +54,7 @@ export function crashMessage(how: string, thrown?: unknown): FromWorker {
       error = undefined;
     }
   }
-  return { t: "crash", how, error };
+  return { t: "crash", how, error, id };
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {
@@ -33,22 +63,44 @@ function isPromise(value: unknown): value is Promise<unknown> {
       typeof (value as PromiseLike<unknown>).then === "function");
 }
 
+function marshalFailure(thrown: unknown) {
+  try {
+    return cloneableError(marshalError(thrown));
+  } catch (failure) {
+    // A hostile error (a throwing getter, a revoked proxy) still reports.
+    return marshalError(
+      new TypeError(`The task's error could not be read: ${failure}`),
+    );
+  }
+}
+
+function cloneFailure(error: unknown) {
+  const message = error instanceof Error ? error.message : String(error);
+  return marshalFailure(
+    new DOMException(
+      `The task's result could not be cloned: ${message}`,
+      "DataCloneError",
+    ),
+  );
+}
+
 /**
  * Runs the tasks the pool sends over `endpoint`. With shared slots in its
  * `init` message (a Worker), a task runs only if it wins its slot from the
  * pool; without (a child process), every task received runs.
  */
-export function startRunner(endpoint: WorkerEndpoint): void {
+export function startRunner(endpoint: WorkerEndpoint): Runner {
   const functions = new Map<number, AnyFunction>();
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   // Exports already loaded, so later calls run without a promise between.
   const exportsByKey = new Map<string, AnyFunction>();
-  const inbox: RunMessage[] = [];
+  const inbox = new Fifo<RunTask>();
   let slots: Int32Array | undefined;
   let ready = false;
-  let busy = false;
-
-  const send = (message: FromWorker) => endpoint.post(message);
+  let running: RunTask | undefined;
+  let results: TaskResult[] = [];
+  let busy = 0;
+  let lastFlush = 0;
 
   /** The task's function, or a promise of it while its module loads. */
   function resolve(ref: FunctionRef): AnyFunction | Promise<AnyFunction> {
@@ -88,91 +140,107 @@ export function startRunner(endpoint: WorkerEndpoint): void {
     });
   }
 
-  function reply(id: number, value: unknown): void {
+  function flush(): void {
+    if (results.length === 0) return;
+    const out = results;
+    results = [];
+    const message: FromWorker = { t: "done", results: out, busy };
+    busy = 0;
+    lastFlush = performance.now();
     try {
-      send({ t: "ok", id, value });
+      endpoint.post(message);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      fail(
-        id,
-        new DOMException(
-          `The task's result could not be cloned: ${message}`,
-          "DataCloneError",
-        ),
-      );
+      // One result cannot be cloned: send them one by one to find it.
+      for (const result of out) {
+        try {
+          endpoint.post({ t: "done", results: [result], busy: 0 });
+        } catch {
+          endpoint.post({
+            t: "done",
+            results: [{ id: result.id, ok: false, error: cloneFailure(error) }],
+            busy: 0,
+          });
+        }
+      }
     }
-  }
-
-  function fail(id: number, thrown: unknown): void {
-    let error;
-    try {
-      error = cloneableError(marshalError(thrown));
-    } catch (failure) {
-      // A hostile error (a throwing getter, a revoked proxy) still reports.
-      error = marshalError(
-        new TypeError(`The task's error could not be read: ${failure}`),
-      );
-    }
-    send({ t: "err", id, error });
   }
 
   /** Whether the task may run: it claims its slot unless it was revoked. */
-  function claim(message: RunMessage): boolean {
+  function claim(task: RunTask): boolean {
     if (slots === undefined) return true;
     const old = Atomics.compareExchange(
       slots,
-      message.slot,
-      message.tag | QUEUED,
-      message.tag | STARTED,
+      task.slot,
+      task.tag | QUEUED,
+      task.tag | STARTED,
     );
-    return old === (message.tag | QUEUED) || old === (message.tag | STARTED);
-  }
-
-  /** The one place a task's function is called. */
-  function call(fn: AnyFunction, message: RunMessage): unknown {
-    return message.batch ? runBatch(fn, message.args) : fn(...message.args);
+    // STARTED: the pool claimed it for us; STOPPED: it will see the stop.
+    return old === (task.tag | QUEUED) || old === (task.tag | STARTED) ||
+      old === (task.tag | STOPPED);
   }
 
   /**
-   * Runs a task. The result is given back at once for sync work; a promise
-   * is returned only when something had to be awaited.
+   * The one place a task's function is called. The task context of a
+   * later version goes in `self`.
    */
-  function execute(message: RunMessage): void | Promise<void> {
-    const { id } = message;
+  function invoke(fn: AnyFunction, task: RunTask): unknown {
+    const self = undefined;
+    if (!task.batch) return fn.apply(self, task.args);
+    return runBatch((item) => fn.call(self, item), task.args);
+  }
+
+  /**
+   * Runs a task and records its outcome; returns a promise only when
+   * something had to be awaited.
+   */
+  function execute(task: RunTask): void | Promise<void> {
+    const start = performance.now();
+    const done = (result: TaskResult) => {
+      busy += performance.now() - start;
+      results.push(result);
+    };
+    const ok = (value: unknown) => done({ id: task.id, ok: true, value });
+    const fail = (thrown: unknown) =>
+      done({ id: task.id, ok: false, error: marshalFailure(thrown) });
     try {
-      const fn = resolve(message.fn);
+      const fn = resolve(task.fn);
       if (isPromise(fn)) {
-        return fn.then((f) => finish(id, call(f, message)))
-          .catch((error) => fail(id, error));
+        return fn.then((f) => {
+          const value = invoke(f, task);
+          return isPromise(value)
+            ? Promise.resolve(value).then(ok, fail)
+            : ok(value);
+        }).catch(fail);
       }
-      return finish(id, call(fn, message));
+      const value = invoke(fn, task);
+      if (isPromise(value)) return Promise.resolve(value).then(ok, fail);
+      ok(value);
     } catch (error) {
-      fail(id, error);
+      fail(error);
     }
   }
 
-  function finish(id: number, value: unknown): void | Promise<void> {
-    if (!isPromise(value)) return reply(id, value);
-    return Promise.resolve(value).then(
-      (v) => reply(id, v),
-      (error) => fail(id, error),
-    );
-  }
-
-  /** Runs queued tasks one at a time. */
+  /** Runs queued tasks one at a time, sending results as it goes. */
   function pump(): void {
-    while (ready && !busy && inbox.length > 0) {
-      const message = inbox.shift()!;
-      if (!claim(message)) continue;
-      const running = execute(message);
-      if (running !== undefined) {
-        busy = true;
-        running.finally(() => {
-          busy = false;
+    if (!ready || running !== undefined) return;
+    while (inbox.length > 0) {
+      const task = inbox.shift()!;
+      if (!claim(task)) continue;
+      running = task;
+      const pending = execute(task);
+      if (pending !== undefined) {
+        // The pool learns what is done before the worker waits.
+        flush();
+        pending.finally(() => {
+          running = undefined;
           pump();
         });
+        return;
       }
+      running = undefined;
+      if (performance.now() - lastFlush >= FLUSH_MS) flush();
     }
+    flush();
   }
 
   async function init(message: Extract<ToWorker, { t: "init" }>) {
@@ -182,44 +250,52 @@ export function startRunner(endpoint: WorkerEndpoint): void {
         const fn = await resolve(message.init.fn);
         await fn(...message.init.args);
       } catch (error) {
-        send({ t: "initError", error: cloneableError(marshalError(error)) });
+        endpoint.post({ t: "initError", error: marshalFailure(error) });
         return;
       }
     }
     ready = true;
-    send({ t: "ready" });
+    endpoint.post({ t: "ready" });
     pump();
   }
 
   endpoint.listen((message) => {
     if (message.t === "run") {
-      inbox.push(message);
+      for (const task of message.tasks) inbox.push(task);
       pump();
     } else if (message.t === "init") {
       init(message);
     }
   });
+
+  return {
+    flush,
+    current: () => running?.id,
+    stopRequested: () =>
+      slots !== undefined && running !== undefined && running.slot >= 0 &&
+      Atomics.load(slots, running.slot) === (running.tag | STOPPED),
+  };
 }
 
-/** Calls `fn` on each item in turn; async results are awaited in order. */
-function runBatch(fn: AnyFunction, items: unknown[]): unknown {
+/** Calls `call` on each item in turn; async results are awaited in order. */
+function runBatch(call: (item: unknown) => unknown, items: unknown[]): unknown {
   const out: unknown[] = [];
   for (let i = 0; i < items.length; i++) {
-    const value = fn(items[i]);
-    if (isPromise(value)) return finishBatch(fn, items, i, value, out);
+    const value = call(items[i]);
+    if (isPromise(value)) return finishBatch(call, items, i, value, out);
     out.push(value);
   }
   return out;
 }
 
 async function finishBatch(
-  fn: AnyFunction,
+  call: (item: unknown) => unknown,
   items: unknown[],
   index: number,
   pending: Promise<unknown>,
   out: unknown[],
 ): Promise<unknown[]> {
   out.push(await pending);
-  for (let i = index + 1; i < items.length; i++) out.push(await fn(items[i]));
+  for (let i = index + 1; i < items.length; i++) out.push(await call(items[i]));
   return out;
 }

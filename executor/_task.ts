@@ -72,3 +72,25 @@ export function needsCloneCheck(args: unknown[]): boolean {
   }
   return false;
 }
+
+/**
+ * Throws a `RangeError` unless `minWorkers` is an integer from 0 to
+ * `maxWorkers`.
+ */
+export function checkMinWorkers(minWorkers: unknown, maxWorkers: number): void {
+  if (
+    typeof minWorkers !== "number" || !Number.isInteger(minWorkers) ||
+    minWorkers < 0
+  ) {
+    throw new RangeError(
+      `minWorkers must be a non-negative integer, got ${
+        typeof minWorkers === "number" ? minWorkers : typeof minWorkers
+      }`,
+    );
+  }
+  if (minWorkers > maxWorkers) {
+    throw new RangeError(
+      `minWorkers (${minWorkers}) must not exceed maxWorkers (${maxWorkers})`,
+    );
+  }
+}

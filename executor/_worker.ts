@@ -9,22 +9,43 @@ interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
   close(): void;
   addEventListener(
-    type: "error" | "unhandledrejection",
+    type: "error" | "unhandledrejection" | "unload",
     listener: (event: Event & { error?: unknown; reason?: unknown }) => void,
   ): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
 const realClose = scope.close.bind(scope);
+const realExit = Deno.exit.bind(Deno);
+let dying = false;
+
+/** Tells the pool which task killed the worker, before it goes. */
+function report(how: string, thrown?: unknown): void {
+  if (dying) return;
+  dying = true;
+  try {
+    runner.flush();
+    scope.postMessage(crashMessage(how, thrown, runner.current()));
+  } catch {
+    // The pool still learns from the unload below or the worker's end.
+  }
+}
 
 function crash(how: string, thrown?: unknown): void {
-  scope.postMessage(crashMessage(how, thrown));
+  report(how, thrown);
   realClose();
 }
 
-// A task that closes its worker or leaves an error uncaught kills the
-// worker; saying so first lets the pool fail just that task and replace it.
+// A Worker that closes or exits vanishes without an error event on its
+// Worker object, so every way out says so first: the pool then fails just
+// the task it ran and replaces it. `node:process`'s exit() goes through
+// Deno.exit, and the unload event catches any other way out.
 scope.close = () => crash("the task called self.close()");
+Deno.exit = (code?: number): never => {
+  report(`the task called Deno.exit(${code ?? ""})`);
+  return realExit(code);
+};
+scope.addEventListener("unload", () => report("the worker closed"));
 scope.addEventListener("error", (event) => {
   event.preventDefault();
   crash("an uncaught error", event.error);
@@ -34,7 +55,7 @@ scope.addEventListener("unhandledrejection", (event) => {
   crash("an unhandled promise rejection", event.reason);
 });
 
-startRunner({
+const runner = startRunner({
   post: (message, transfer) => scope.postMessage(message, transfer ?? []),
   listen: (handler) => {
     scope.onmessage = (event) => handler(event.data);

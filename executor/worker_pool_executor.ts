@@ -11,7 +11,8 @@ import type {
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
-import { checkPositiveInteger, taskSpec } from "./_task.ts";
+import { checkMinWorkers, checkPositiveInteger, taskSpec } from "./_task.ts";
+import { workerTransport } from "./_worker_transport.ts";
 
 /** How long an idle worker lives by default: one second. */
 const DEFAULT_IDLE_TIMEOUT = 1000;
@@ -24,6 +25,12 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
    * integer). @default {navigator.hardwareConcurrency}
    */
   maxWorkers?: number;
+  /**
+   * Workers started at construction and kept past `idleTimeout` (an
+   * integer from 0 to `maxWorkers`), so that the first tasks do not wait
+   * for a worker to start. @default {0}
+   */
+  minWorkers?: number;
   /**
    * Runs once in every worker before its first task, with `initargs`; its
    * global state is visible to the tasks. If it throws, the executor is
@@ -111,6 +118,7 @@ export class WorkerPoolExecutor implements Executor {
   constructor(options: WorkerPoolExecutorOptions = {}) {
     const {
       maxWorkers = Math.max(1, navigator.hardwareConcurrency ?? 1),
+      minWorkers = 0,
       initializer,
       initargs = [],
       maxTasksPerWorker = Infinity,
@@ -119,6 +127,7 @@ export class WorkerPoolExecutor implements Executor {
       name = "WorkerPoolExecutor",
     } = options;
     checkPositiveInteger(maxWorkers, "maxWorkers");
+    checkMinWorkers(minWorkers, maxWorkers);
     checkPositiveInteger(maxTasksPerWorker, "maxTasksPerWorker", true);
     checkTimeout(idleTimeout, "idleTimeout");
     if (!Array.isArray(initargs)) {
@@ -127,13 +136,14 @@ export class WorkerPoolExecutor implements Executor {
     this.#maxWorkers = maxWorkers;
     this.#pool = new Pool({
       maxWorkers,
+      minWorkers,
       initializer: initializer === undefined
         ? undefined
         : taskSpec(initializer as TaskFunction<never, unknown>),
       initargs,
       maxTasksPerWorker,
       idleTimeout,
-      permissions,
+      transport: workerTransport(permissions),
       name: String(name),
     });
   }
