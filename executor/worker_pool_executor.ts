@@ -52,7 +52,14 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   idleTimeout?: number;
   /**
    * Sandboxes the workers, e.g. `"none"`; by default they inherit the
-   * program's permissions. Needs `--unstable-worker-options`.
+   * program's permissions.
+   *
+   * Needs `--unstable-worker-options` (or `"unstable": ["worker-options"]`
+   * in the program's `deno.json`). Without it, Deno ends the whole program
+   * with exit code 70 when the first worker starts, and no API tells a
+   * library beforehand whether the flag is set. A library that cannot
+   * count on its users' flags should sandbox with
+   * {@linkcode ProcessPoolExecutor}, which needs no unstable flag.
    */
   permissions?: Deno.PermissionOptions;
   /** The pool's name; workers are named after it. */
@@ -67,13 +74,18 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
  * A task is a plain function, shipped to each worker once by its source
  * text (so it must be self-contained: no closure over outer variables; it
  * may `await import(...)`), or a {@linkcode moduleTask}, imported once per
- * worker. Both may be sync or async. A worker runs one task at a time and
- * may hold the next one queued, which hides the messaging round trip;
- * `cancel()` of such a queued task still means it never starts.
+ * worker. Both may be sync or async. A worker runs one task at a time.
+ * When tasks wait, the pool ships several to a worker in one message,
+ * sized to keep it busy for about one round trip, and results come back
+ * in batches too; a lone task on an idle pool still goes at once. Every
+ * guarantee holds for each task of a batch: `cancel()` returns `true`
+ * exactly when the task will never start, aborting one task hurts no
+ * other, and an idle worker takes back tasks waiting behind a slow one.
  *
  * Errors come back with their class (for built-in ones), `name`,
- * `message`, the worker-side `stack` and `cause`. A worker that dies fails
- * only the task it was running, with `WorkerCrashedError`, and is replaced.
+ * `message`, the worker-side `stack` and `cause`. A worker that dies
+ * (an uncaught error, `self.close()`, `Deno.exit()`) fails only the task
+ * it was running, with `WorkerCrashedError`, and is replaced.
  *
  * @example CPU-bound work on two workers
  * ```ts
