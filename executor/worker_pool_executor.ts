@@ -1,6 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type { Future } from "../future/future.ts";
-import { checkTimeout } from "../future/_timeout.ts";
 import type {
   Executor,
   ExecutorStats,
@@ -11,11 +10,9 @@ import type {
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
-import { checkMinWorkers, checkPositiveInteger, taskSpec } from "./_task.ts";
+import { taskSpec } from "./_task.ts";
+import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
 import { workerTransport } from "./_worker_transport.ts";
-
-/** How long an idle worker lives by default: one second. */
-const DEFAULT_IDLE_TIMEOUT = 1000;
 
 /** Options for {@linkcode WorkerPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
@@ -108,12 +105,14 @@ export class WorkerPoolExecutor implements Executor {
   #maxWorkers: number;
 
   /**
-   * Creates the pool. Workers start on demand, when work is submitted.
+   * Creates the pool. Workers start on demand, when work is submitted,
+   * except `minWorkers` of them, which start now.
    *
-   * @param options `maxWorkers`, `initializer`/`initargs`,
+   * @param options `maxWorkers`, `minWorkers`, `initializer`/`initargs`,
    * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`.
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
-   * positive integer, or `idleTimeout` is negative.
+   * positive integer, `minWorkers` is not an integer from 0 to
+   * `maxWorkers`, or `idleTimeout` is negative.
    * @throws {TypeError} If `initializer` is not a function or module task,
    * or cannot be sent to a worker.
    *
@@ -128,36 +127,14 @@ export class WorkerPoolExecutor implements Executor {
    * ```
    */
   constructor(options: WorkerPoolExecutorOptions = {}) {
-    const {
-      maxWorkers = Math.max(1, navigator.hardwareConcurrency ?? 1),
-      minWorkers = 0,
-      initializer,
-      initargs = [],
-      maxTasksPerWorker = Infinity,
-      idleTimeout = DEFAULT_IDLE_TIMEOUT,
-      permissions,
-      name = "WorkerPoolExecutor",
-    } = options;
-    checkPositiveInteger(maxWorkers, "maxWorkers");
-    checkMinWorkers(minWorkers, maxWorkers);
-    checkPositiveInteger(maxTasksPerWorker, "maxTasksPerWorker", true);
-    checkTimeout(idleTimeout, "idleTimeout");
-    if (!Array.isArray(initargs)) {
-      throw new TypeError("initargs must be an array of arguments");
-    }
-    this.#maxWorkers = maxWorkers;
-    this.#pool = new Pool({
-      maxWorkers,
-      minWorkers,
-      initializer: initializer === undefined
-        ? undefined
-        : taskSpec(initializer as TaskFunction<never, unknown>),
-      initargs,
-      maxTasksPerWorker,
-      idleTimeout,
-      transport: workerTransport(permissions),
-      name: String(name),
-    });
+    const config = poolConfig(
+      options as CommonPoolOptions,
+      "WorkerPoolExecutor",
+      workerTransport(options.permissions),
+    );
+    this.#maxWorkers = config.maxWorkers;
+    // Without minWorkers, nothing starts before the first task.
+    this.#pool = new Pool(config);
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type Executor,
   type ExecutorStats,
   InvalidStateError,
+  ProcessPoolExecutor,
   TimeoutError,
   WorkerPoolExecutor,
 } from "../mod.ts";
@@ -12,6 +13,7 @@ import {
 type Pool = Executor & { readonly stats: ExecutorStats };
 const executors: [string, () => Pool][] = [
   ["WorkerPoolExecutor", () => new WorkerPoolExecutor({ maxWorkers: 2 })],
+  ["ProcessPoolExecutor", () => new ProcessPoolExecutor({ maxWorkers: 2 })],
   ["AsyncPoolExecutor", () => new AsyncPoolExecutor({ maxWorkers: 2 })],
 ];
 
