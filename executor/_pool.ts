@@ -45,6 +45,7 @@ export class Pool {
   #completed = 0;
   #failed = 0;
   #waiters: (() => void)[] = [];
+  #closing = new Set<Promise<void>>();
 
   constructor(config: PoolConfig) {
     this.#config = config;
@@ -156,7 +157,9 @@ export class Pool {
       }
     }
     this.#settleIdle();
-    if (!wait || this.#workers.size === 0) return Promise.resolve();
+    if (!wait || (this.#workers.size === 0 && this.#closing.size === 0)) {
+      return Promise.resolve();
+    }
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
@@ -501,8 +504,17 @@ export class Pool {
 
   #remove(w: PoolWorker): void {
     if (w.dead) return;
-    w.kill();
+    const closed = w.kill();
     this.#workers.delete(w);
+    if (closed !== undefined) {
+      // shutdown() resolves once no worker is left, not even a dying one.
+      this.#closing.add(closed);
+      const gone = () => {
+        this.#closing.delete(closed);
+        this.#settleIdle();
+      };
+      closed.then(gone, gone);
+    }
     this.#replenish();
   }
 
@@ -527,7 +539,10 @@ export class Pool {
         });
       }
     }
-    if (this.#workers.size === 0 && (this.#shut || this.#broken)) {
+    if (
+      this.#workers.size === 0 && this.#closing.size === 0 &&
+      (this.#shut || this.#broken)
+    ) {
       const waiters = this.#waiters;
       this.#waiters = [];
       for (const resolve of waiters) resolve();

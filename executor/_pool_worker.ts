@@ -238,10 +238,14 @@ export class PoolWorker {
     this.#stopIdle = undefined;
   }
 
-  /** Stops the worker for good. */
-  kill(): void {
+  /**
+   * Stops the worker for good. Returns a promise that settles once it is
+   * gone, when the transport can tell (a child process is reaped).
+   */
+  kill(): Promise<void> | undefined {
     this.dead = true;
     this.stopIdle();
     this.#transport.kill();
+    return (this.#transport as { closed?: Promise<void> }).closed;
   }
 }

@@ -125,7 +125,9 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if (loaded !== undefined) return loaded;
     let module = modules.get(ref.url);
     if (module === undefined) {
-      module = import(ref.url);
+      module = import(ref.url).catch((error) => {
+        throw explainImportError(ref.url, error);
+      });
       modules.set(ref.url, module);
     }
     return module.then((exports) => {
@@ -275,6 +277,29 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       slots !== undefined && running !== undefined && running.slot >= 0 &&
       Atomics.load(slots, running.slot) === (running.tag | STOPPED),
   };
+}
+
+/**
+ * A sandboxed worker that may not read a module task's files gets Deno's
+ * advice to "run again with --allow-read", which is not the fix: say that
+ * the pool's permissions must grant it.
+ */
+function explainImportError(url: string, error: unknown): unknown {
+  const message = error instanceof Error ? error.message : "";
+  if (!/Requires read access/.test(message)) return error;
+  const NotCapable = globalThis.Deno?.errors?.NotCapable ?? Error;
+  let dir = url;
+  try {
+    dir = new URL(".", url).pathname;
+  } catch {
+    // not a URL with a directory: name the module itself
+  }
+  return new NotCapable(
+    `Module task ${url} cannot be loaded: the worker may not read it ` +
+      `(${message}). A module task needs read access to its files: ` +
+      `grant it in the pool's permissions, e.g. { read: ["${dir}"] }`,
+    { cause: error },
+  );
 }
 
 /** Calls `call` on each item in turn; async results are awaited in order. */

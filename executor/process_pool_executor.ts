@@ -13,10 +13,7 @@ import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
 import { taskSpec } from "./_task.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
-import {
-  checkProcessSupport,
-  processTransport,
-} from "./_process_transport.ts";
+import { checkProcessSupport, processTransport } from "./_process_transport.ts";
 
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
