@@ -129,9 +129,10 @@ export class Pool {
       });
     }
     this.#queue.push(task);
-    // Only an idle (or new) worker takes a task now; busy ones get more
-    // when they report progress, in one batch.
-    if (this.#hasIdle()) this.#dispatch();
+    // Only an idle (or new) worker takes a task now, or one that may hold
+    // a long task queued; busy ones get more when they report progress, in
+    // one batch.
+    if (this.#hasIdle() || this.#canPrefetch()) this.#dispatch();
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
@@ -369,6 +370,27 @@ export class Pool {
     return false;
   }
 
+  /** Whether a busy worker may take one more task behind its current one. */
+  #canPrefetch(): boolean {
+    if (this.#pacing.depth > 1) return false;
+    const now = performance.now();
+    for (const w of this.#workers) {
+      if (w.shipped.length === 1 && this.#mayPrefetch(w, now)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Only a worker that can give a task back holds a long one queued: a
+   * child process cannot, so a task queued there behind a long one would
+   * wait for it however idle the other children are, and could no longer
+   * be cancelled. A child gets its next long task when it is free.
+   */
+  #mayPrefetch(w: PoolWorker, now: number): boolean {
+    return w.sharesMemory && this.#canTake(w) && !w.head!.abandoned &&
+      this.#pacing.prefetch(now - w.lastProgress);
+  }
+
   #canTake(w: PoolWorker): boolean {
     return w.dispatched < this.#config.maxTasksPerWorker && !w.dead;
   }
@@ -389,19 +411,26 @@ export class Pool {
       if (w === undefined) return;
       this.#fill(w);
     }
+    if (queue.length > 0 && this.#pacing.depth === 1) {
+      const now = performance.now();
+      for (const w of this.#workers) {
+        if (queue.length === 0) break;
+        if (w.shipped.length === 1 && this.#mayPrefetch(w, now)) this.#fill(w);
+      }
+    }
     if (queue.length === 0) this.#takeBack();
     this.#settleIdle();
   }
 
-  /**
-   * Ships `w` as many queued tasks as it should hold: one while the
-   * pool's usual task is unknown, else up to two batches.
-   */
+  /** Ships `w` as many queued tasks as it should hold (see `Pacing`). */
   #fill(w: PoolWorker): void {
-    const pacing = this.#pacing;
-    const limit = pacing.known ? 2 * pacing.batch : 1;
+    let depth = this.#pacing.depth;
+    if (
+      depth === 1 && w.shipped.length === 1 &&
+      this.#mayPrefetch(w, performance.now())
+    ) depth = 2;
     let n = Math.min(
-      limit - w.shipped.length,
+      depth - w.shipped.length,
       this.#config.maxTasksPerWorker - w.dispatched,
       w.room,
     );

@@ -18,16 +18,27 @@ const STALL_FLOOR_MS = 2;
 const ALPHA = 0.25;
 
 export class Pacing {
+  /**
+   * For tests: when set, every pool takes this as its usual task's length
+   * (ms), so that what it ships at once does not depend on the machine.
+   */
+  static assume: number | undefined = undefined;
+
   /** The usual task's length in ms (a running average); NaN: unknown yet. */
-  #usual = NaN;
+  #measured = NaN;
+
+  get #usual(): number {
+    return Pacing.assume ?? this.#measured;
+  }
 
   /** Folds in a result message: `count` tasks that took `busy` ms. */
   record(count: number, busy: number): void {
     if (count === 0) return;
     const each = busy / count;
-    this.#usual = Number.isNaN(this.#usual)
+    const usual = this.#measured;
+    this.#measured = Number.isNaN(usual)
       ? each
-      : this.#usual + ALPHA * (each - this.#usual);
+      : usual + ALPHA * (each - usual);
   }
 
   /** Whether any task has finished yet, so that sizes mean something. */
@@ -35,14 +46,35 @@ export class Pacing {
     return !Number.isNaN(this.#usual);
   }
 
-  /**
-   * Tasks per message. A worker may hold up to two batches, one running
-   * and one waiting, so that it never waits for the next message.
-   */
+  /** Tasks per message: about one round trip's worth of work. */
   get batch(): number {
     if (!this.known) return 1;
     const size = Math.ceil(WINDOW_MS / Math.max(this.#usual, 1e-3));
     return Math.min(MAX_BATCH, Math.max(1, size));
+  }
+
+  /**
+   * The most tasks a worker should hold, the running one included. Tasks
+   * that take longer than a round trip gain nothing from waiting on the
+   * worker, and could be held hostage there: one at a time. Shorter ones
+   * get two batches, so that the worker never waits for a message.
+   */
+  get depth(): number {
+    const batch = this.batch;
+    return batch === 1 ? 1 : 2 * batch;
+  }
+
+  /**
+   * Whether a worker whose task has run for `elapsed` ms may hold one more
+   * queued behind it, which hides the round trip between two long tasks:
+   * only if that task is no longer than usual so far (the pool may not know
+   * yet), and tasks are long enough for a round trip to matter. Short
+   * tasks travel in batches instead.
+   */
+  prefetch(elapsed: number): boolean {
+    if (!this.known) return true;
+    const usual = this.#usual;
+    return usual >= WINDOW_MS && elapsed < usual;
   }
 
   /** Milliseconds of no progress after which a busy worker is stalled. */

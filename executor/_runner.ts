@@ -196,7 +196,8 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
    * something had to be awaited.
    */
   function execute(task: RunTask): void | Promise<void> {
-    const start = performance.now();
+    // The pool paces itself by the time tasks take, not their loading.
+    let start = performance.now();
     const done = (result: TaskResult) => {
       busy += performance.now() - start;
       results.push(result);
@@ -204,19 +205,16 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     const ok = (value: unknown) => done({ id: task.id, ok: true, value });
     const fail = (thrown: unknown) =>
       done({ id: task.id, ok: false, error: marshalFailure(thrown) });
-    try {
-      const fn = resolve(task.fn);
-      if (isPromise(fn)) {
-        return fn.then((f) => {
-          const value = invoke(f, task);
-          return isPromise(value)
-            ? Promise.resolve(value).then(ok, fail)
-            : ok(value);
-        }).catch(fail);
-      }
+    const run = (fn: AnyFunction): void | Promise<void> => {
+      start = performance.now();
       const value = invoke(fn, task);
       if (isPromise(value)) return Promise.resolve(value).then(ok, fail);
       ok(value);
+    };
+    try {
+      const fn = resolve(task.fn);
+      if (isPromise(fn)) return fn.then(run).catch(fail);
+      return run(fn);
     } catch (error) {
       fail(error);
     }
