@@ -54,6 +54,8 @@ import type {
 } from "./_transport.ts";
 import { encodeMessage, MessageReader } from "./_process_wire.ts";
 import { permissionFlags } from "./_permission_flags.ts";
+// Not run here: imported so that the child's modules are cached.
+import "./_process_child.ts";
 
 /** How long the end of the channel may lag behind the child's exit. */
 const DRAIN_MS = 1000;
