@@ -38,12 +38,12 @@
 // explicitly (`--config`), found as `deno run` finds it, upward from the
 // main module's directory (Deno applies no config to a remote main module,
 // such as this file loaded from JSR, unless told). It runs with
-// `--cached-only`: everything it loads was loaded by the parent, this
-// module imports the child's entry so that it is in the parent's module
-// graph and cache, and a module task's module must be cached too. For an
-// entry that is not a local file it runs with `--no-lock`, so that it
-// never writes the user's lockfile; the parent checked those modules.
-// `denoFlags` replaces the guess (`["--config", "other.json"]`).
+// `--cached-only`, so it never waits on the network: this module imports
+// the child's entry, so the entry and the runner are in the parent's
+// module graph, cache and lockfile (a frozen lockfile holds), and a module
+// task's module must be cached too (`deno cache`), which it is when the
+// parent imports it. `denoFlags` replaces the guess at the config
+// (`["--config", "other.json"]`) and adds any other flag.
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Duplex, Writable } from "node:stream";
 import type { FromWorker, ToWorker } from "./_protocol.ts";
@@ -126,7 +126,6 @@ export function checkProcessSupport(): void {
 
 /** The flags a child needs to resolve modules as the parent does. */
 export function resolutionFlags(
-  entry: URL,
   denoFlags: readonly string[] = [],
   findConfig: () => string | undefined = parentConfig,
 ): string[] {
@@ -137,12 +136,6 @@ export function resolutionFlags(
   if (!chosen) {
     const config = findConfig();
     if (config !== undefined) flags.push(`--config=${config}`);
-  }
-  if (
-    entry.protocol !== "file:" &&
-    !denoFlags.some((f) => /^--(no-)?lock/.test(f))
-  ) {
-    flags.push("--no-lock");
   }
   return [...flags, ...denoFlags];
 }
@@ -217,7 +210,7 @@ export function processTransport(
   }
   const fixed = [
     ...(v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : []),
-    ...resolutionFlags(entry, options.denoFlags ?? []),
+    ...resolutionFlags(options.denoFlags ?? []),
   ];
   return (name, handlers) => {
     // Read at each start: the parent may have revoked a permission since.

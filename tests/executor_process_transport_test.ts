@@ -304,24 +304,19 @@ Deno.test("process transport: a child resolves imports with the parent's config"
 });
 
 Deno.test("process transport: resolution flags and exit descriptions", () => {
-  const local = new URL("file:///lib/_process_child.ts");
-  const remote = new URL("https://jsr.io/@x/y/1.0.0/_process_child.ts");
   const found = () => "/p/deno.json";
-  assert.deepEqual(resolutionFlags(local, [], found), [
+  assert.deepEqual(resolutionFlags([], found), [
     "--cached-only",
     "--config=/p/deno.json",
   ]);
-  assert.deepEqual(resolutionFlags(remote, [], () => undefined), [
-    "--cached-only",
-    "--no-lock",
-  ]);
+  assert.deepEqual(resolutionFlags([], () => undefined), ["--cached-only"]);
   for (const chosen of [["--config", "a.json"], ["-c=a"], ["--no-config"]]) {
-    assert.deepEqual(resolutionFlags(local, chosen, found), [
+    assert.deepEqual(resolutionFlags(chosen, found), [
       "--cached-only",
       ...chosen,
     ]);
   }
-  assert.deepEqual(resolutionFlags(remote, ["--lock=x.lock"], found), [
+  assert.deepEqual(resolutionFlags(["--lock=x.lock"], found), [
     "--cached-only",
     "--config=/p/deno.json",
     "--lock=x.lock",
