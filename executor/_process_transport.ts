@@ -10,14 +10,14 @@
 // unchanged and colored as the parent's would be, and can never be taken
 // for a message. Deno.Command cannot hand a child a fourth descriptor,
 // so the child is started with `node:child_process`, which can. The
-// alternatives measured worse: a Unix socket needs the parent to hold
-// read, write and net access to a temporary path, plus a revoke dance in
-// the child; a TCP port on localhost needs net access and a secret. The
+// alternatives cost more: a Unix socket needs the parent to hold read,
+// write and net access to a temporary path, plus a revoke dance in the
+// child; a TCP port on localhost needs net access and a secret. The
 // socket pair needs nothing but `--allow-run` and, because
 // `node:child_process` copies the environment for the child,
-// `--allow-env`. Measured (bench/process_transport_bench.ts): about 11,000
-// round trips a second with one message in flight, about a million tasks
-// a second in messages of 100.
+// `--allow-env`. It carries some 10,000 round trips a second with one
+// message in flight, and hundreds of thousands of tasks a second in
+// messages of 100 (bench/process_transport_figures.ts). Tested on Linux.
 //
 // Values cross by V8 serialization (`_process_wire.ts`); a value that
 // cannot be cloned makes post() throw a DataCloneError, sending nothing.
@@ -52,13 +52,15 @@ import type {
   TransportFactory,
   TransportHandlers,
 } from "./_transport.ts";
-import { encodeMessage, MessageReader } from "./_process_wire.ts";
+import { encodeMessage, MessageError, MessageReader } from "./_process_wire.ts";
 import { permissionFlags } from "./_permission_flags.ts";
 // Not run here: imported so that the child's modules are cached.
 import "./_process_child.ts";
 
 /** How long the end of the channel may lag behind the child's exit. */
 const DRAIN_MS = 1000;
+/** How long a child may live on after its channel ended. */
+const ORPHAN_MS = 10_000;
 
 /** How to start the child processes of a pool. */
 export interface ProcessTransportOptions {
@@ -71,9 +73,9 @@ export interface ProcessTransportOptions {
   /** V8 flags for the child, e.g. `["--max-old-space-size=128"]`. */
   v8Flags?: string[];
   /**
-   * Deno flags for the child that say how it resolves modules, instead of
-   * the config file found for the parent: e.g. `["--config", "x.json"]`,
-   * `["--import-map", "map.json"]`, `["--no-config"]`.
+   * More `deno run` flags for the child. Those that choose a config
+   * (`--config`, `-c`, `--no-config`, `--import-map`) replace the config
+   * file found for the parent: e.g. `["--config", "x.json"]`.
    */
   denoFlags?: string[];
   /** The child's entry module (tests); by default `_process_child.ts`. */
@@ -281,11 +283,12 @@ function startChild(
       // A grandchild may hold the socket open: stop waiting for its end.
       timer = setTimeout(() => channel.destroy(), DRAIN_MS);
     } else if (channelClosed && timer === undefined && !killed) {
-      // The child closed its channel but lives on: it is of no use now.
+      // The exit normally follows at once. A child that lives on without
+      // its channel is of no use.
       timer = setTimeout(() => {
         lost ??= "it closed its channel to the pool";
         child.kill("SIGKILL");
-      }, DRAIN_MS);
+      }, ORPHAN_MS);
     }
   }
 
@@ -294,7 +297,9 @@ function startChild(
     try {
       reader.push(chunk);
     } catch (error) {
-      lost = `it sent a message the pool cannot read (${error})`;
+      // An error of the pool's own handler is the pool's to report.
+      if (!(error instanceof MessageError)) throw error;
+      lost = `it sent a message the pool cannot read (${error.message})`;
       child.kill("SIGKILL");
       channel.destroy();
     }
