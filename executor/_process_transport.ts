@@ -96,16 +96,23 @@ export interface ProcessTransport extends Transport {
 /**
  * Throws unless this program may start the pool's child processes: it
  * needs `--allow-run` (for the Deno binary) and `--allow-env`, and must not
- * be a `deno compile`d binary.
+ * be a `deno compile`d binary nor run on Windows.
  *
  * @throws {Deno.errors.NotCapable} Without those permissions.
- * @throws {Deno.errors.NotSupported} In a compiled program.
+ * @throws {Deno.errors.NotSupported} In a compiled program, or on Windows
+ * (where a child cannot read its channel as file descriptor 3).
  */
 export function checkProcessSupport(): void {
   if ((Deno.build as { standalone?: boolean }).standalone) {
     throw new Deno.errors.NotSupported(
       "ProcessPoolExecutor cannot start child processes from a program " +
         "made by deno compile: use WorkerPoolExecutor",
+    );
+  }
+  if (Deno.build.os === "windows") {
+    throw new Deno.errors.NotSupported(
+      "ProcessPoolExecutor does not run on Windows yet: use " +
+        "WorkerPoolExecutor",
     );
   }
   const missing: string[] = [];
