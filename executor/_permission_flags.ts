@@ -2,16 +2,16 @@
 // A child process's sandbox is its command line: the `--allow-*` flags
 // that grant what a Deno Worker's `permissions` option would grant.
 //
-// A permissions object is read as for a Worker, with one difference made
-// on purpose: a key left out is denied (a Worker inherits it), so that a
-// sandbox says everything it allows. `"inherit"`, for the whole object or
-// one key, passes on what the parent holds in full, as
-// `Deno.permissions.querySync` reports it. A program cannot list the
+// A permissions object is read as for a Worker: a key left out is denied,
+// `true` grants all of it, a list grants those values. `"inherit"`, for
+// the whole object or one key, passes on what the parent holds in full,
+// as `Deno.permissions.querySync` reports it. A program cannot list the
 // values of a partial grant (`--allow-read=/data`) nor its deny lists
 // (`--deny-read=/etc`), so those are not passed on: a child of a parent
 // run with `--allow-read=/data` gets no read access under "inherit" (name
 // the paths instead), and one of a parent run with
-// `--allow-read --deny-read=/etc` gets all of read.
+// `--allow-read --deny-read=/etc` gets all of read. (A Worker inherits
+// both exactly; a child process can only be told on its command line.)
 
 /** The permission names a child process can be granted, in flag order. */
 export const PERMISSION_NAMES = [
@@ -78,7 +78,7 @@ function valueOf(name: PermissionName, value: unknown): string {
 /**
  * The `--allow-*` flags of a child process run with `permissions`:
  * `"inherit"` (each permission the parent holds in full), `"none"`, or an
- * object read as for a Deno Worker except that a key left out is denied.
+ * object read as for a Deno Worker (a key left out is denied).
  * All permissions granted come out as `--allow-all`.
  *
  * @param permissions What to grant.

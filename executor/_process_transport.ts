@@ -10,14 +10,14 @@
 // unchanged and colored as the parent's would be, and can never be taken
 // for a message. Deno.Command cannot hand a child a fourth descriptor,
 // so the child is started with `node:child_process`, which can. The
-// alternatives measured worse: a Unix socket needs the parent to hold
-// read, write and net access to a temporary path, plus a revoke dance in
-// the child; a TCP port on localhost needs net access and a secret. The
+// alternatives cost more: a Unix socket needs the parent to hold read,
+// write and net access to a temporary path, plus a revoke dance in the
+// child; a TCP port on localhost needs net access and a secret. The
 // socket pair needs nothing but `--allow-run` and, because
 // `node:child_process` copies the environment for the child,
-// `--allow-env`. Measured (bench/process_transport_bench.ts): about 11,000
-// round trips a second with one message in flight, about a million tasks
-// a second in messages of 100.
+// `--allow-env`. It carries some 10,000 round trips a second with one
+// message in flight, and hundreds of thousands of tasks a second in
+// messages of 100 (bench/process_transport_figures.ts). Tested on Linux.
 //
 // Values cross by V8 serialization (`_process_wire.ts`); a value that
 // cannot be cloned makes post() throw a DataCloneError, sending nothing.
@@ -38,12 +38,12 @@
 // explicitly (`--config`), found as `deno run` finds it, upward from the
 // main module's directory (Deno applies no config to a remote main module,
 // such as this file loaded from JSR, unless told). It runs with
-// `--cached-only`: everything it loads was loaded by the parent, this
-// module imports the child's entry so that it is in the parent's module
-// graph and cache, and a module task's module must be cached too. For an
-// entry that is not a local file it runs with `--no-lock`, so that it
-// never writes the user's lockfile; the parent checked those modules.
-// `denoFlags` replaces the guess (`["--config", "other.json"]`).
+// `--cached-only`, so it never waits on the network: this module imports
+// the child's entry, so the entry and the runner are in the parent's
+// module graph, cache and lockfile (a frozen lockfile holds), and a module
+// task's module must be cached too (`deno cache`), which it is when the
+// parent imports it. `denoFlags` replaces the guess at the config
+// (`["--config", "other.json"]`) and adds any other flag.
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Duplex, Writable } from "node:stream";
 import type { FromWorker, ToWorker } from "./_protocol.ts";
@@ -52,11 +52,15 @@ import type {
   TransportFactory,
   TransportHandlers,
 } from "./_transport.ts";
-import { encodeMessage, MessageReader } from "./_process_wire.ts";
+import { encodeMessage, MessageError, MessageReader } from "./_process_wire.ts";
 import { permissionFlags } from "./_permission_flags.ts";
+// Not run here: imported so that the child's modules are cached.
+import "./_process_child.ts";
 
 /** How long the end of the channel may lag behind the child's exit. */
 const DRAIN_MS = 1000;
+/** How long a child may live on after its channel ended. */
+const ORPHAN_MS = 10_000;
 
 /** How to start the child processes of a pool. */
 export interface ProcessTransportOptions {
@@ -69,9 +73,9 @@ export interface ProcessTransportOptions {
   /** V8 flags for the child, e.g. `["--max-old-space-size=128"]`. */
   v8Flags?: string[];
   /**
-   * Deno flags for the child that say how it resolves modules, instead of
-   * the config file found for the parent: e.g. `["--config", "x.json"]`,
-   * `["--import-map", "map.json"]`, `["--no-config"]`.
+   * More `deno run` flags for the child. Those that choose a config
+   * (`--config`, `-c`, `--no-config`, `--import-map`) replace the config
+   * file found for the parent: e.g. `["--config", "x.json"]`.
    */
   denoFlags?: string[];
   /** The child's entry module (tests); by default `_process_child.ts`. */
@@ -92,16 +96,23 @@ export interface ProcessTransport extends Transport {
 /**
  * Throws unless this program may start the pool's child processes: it
  * needs `--allow-run` (for the Deno binary) and `--allow-env`, and must not
- * be a `deno compile`d binary.
+ * be a `deno compile`d binary nor run on Windows.
  *
  * @throws {Deno.errors.NotCapable} Without those permissions.
- * @throws {Deno.errors.NotSupported} In a compiled program.
+ * @throws {Deno.errors.NotSupported} In a compiled program, or on Windows
+ * (where a child cannot read its channel as file descriptor 3).
  */
 export function checkProcessSupport(): void {
   if ((Deno.build as { standalone?: boolean }).standalone) {
     throw new Deno.errors.NotSupported(
       "ProcessPoolExecutor cannot start child processes from a program " +
         "made by deno compile: use WorkerPoolExecutor",
+    );
+  }
+  if (Deno.build.os === "windows") {
+    throw new Deno.errors.NotSupported(
+      "ProcessPoolExecutor does not run on Windows yet: use " +
+        "WorkerPoolExecutor",
     );
   }
   const missing: string[] = [];
@@ -124,7 +135,6 @@ export function checkProcessSupport(): void {
 
 /** The flags a child needs to resolve modules as the parent does. */
 export function resolutionFlags(
-  entry: URL,
   denoFlags: readonly string[] = [],
   findConfig: () => string | undefined = parentConfig,
 ): string[] {
@@ -135,12 +145,6 @@ export function resolutionFlags(
   if (!chosen) {
     const config = findConfig();
     if (config !== undefined) flags.push(`--config=${config}`);
-  }
-  if (
-    entry.protocol !== "file:" &&
-    !denoFlags.some((f) => /^--(no-)?lock/.test(f))
-  ) {
-    flags.push("--no-lock");
   }
   return [...flags, ...denoFlags];
 }
@@ -215,7 +219,7 @@ export function processTransport(
   }
   const fixed = [
     ...(v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : []),
-    ...resolutionFlags(entry, options.denoFlags ?? []),
+    ...resolutionFlags(options.denoFlags ?? []),
   ];
   return (name, handlers) => {
     // Read at each start: the parent may have revoked a permission since.
@@ -286,11 +290,12 @@ function startChild(
       // A grandchild may hold the socket open: stop waiting for its end.
       timer = setTimeout(() => channel.destroy(), DRAIN_MS);
     } else if (channelClosed && timer === undefined && !killed) {
-      // The child closed its channel but lives on: it is of no use now.
+      // The exit normally follows at once. A child that lives on without
+      // its channel is of no use.
       timer = setTimeout(() => {
         lost ??= "it closed its channel to the pool";
         child.kill("SIGKILL");
-      }, DRAIN_MS);
+      }, ORPHAN_MS);
     }
   }
 
@@ -299,7 +304,9 @@ function startChild(
     try {
       reader.push(chunk);
     } catch (error) {
-      lost = `it sent a message the pool cannot read (${error})`;
+      // An error of the pool's own handler is the pool's to report.
+      if (!(error instanceof MessageError)) throw error;
+      lost = `it sent a message the pool cannot read (${error.message})`;
       child.kill("SIGKILL");
       channel.destroy();
     }

@@ -66,10 +66,25 @@ export function encodeMessage(value: unknown): Uint8Array {
   return frame;
 }
 
+/** A message that cannot be read: the stream is broken from there on. */
+export class MessageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "MessageError";
+  }
+}
+
 function decode(bytes: Uint8Array): unknown {
-  const deserializer = new Deserializer(bytes);
-  deserializer.readHeader();
-  return deserializer.readValue();
+  try {
+    const deserializer = new Deserializer(bytes);
+    deserializer.readHeader();
+    return deserializer.readValue();
+  } catch (error) {
+    throw new MessageError(
+      `A message of ${bytes.length} bytes cannot be read: ${error}`,
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -95,8 +110,11 @@ export class MessageReader {
 
   /**
    * Takes in `chunk` (which the caller may reuse afterwards) and calls
-   * `onMessage` for each message it completes. Throws if a message cannot
-   * be read; the stream is then unusable.
+   * `onMessage` for each message it completes. If `onMessage` throws, the
+   * later messages are still delivered and the first error is rethrown.
+   *
+   * @throws {MessageError} If a message cannot be read; the stream is
+   * unusable from there on.
    */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
@@ -109,14 +127,14 @@ export class MessageReader {
       this.#chunks = [];
       this.#buffered = 0;
     }
+    const values: unknown[] = [];
     let offset = 0;
     while (data.length - offset >= HEADER) {
       const length = lengthAt(data, offset);
       const end = offset + HEADER + length;
       if (end > data.length) break;
-      const value = decode(data.subarray(offset + HEADER, end));
+      values.push(decode(data.subarray(offset + HEADER, end)));
       offset = end;
-      this.#onMessage(value);
     }
     if (offset < data.length) {
       const rest = data.slice(offset);
@@ -126,6 +144,15 @@ export class MessageReader {
         ? HEADER + lengthAt(rest, 0)
         : HEADER;
     }
+    let failure: { error: unknown } | undefined;
+    for (const value of values) {
+      try {
+        this.#onMessage(value);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 }
 

@@ -2,7 +2,11 @@
 // The process transport's pure parts: the wire format and the permission
 // flags.
 import assert from "node:assert/strict";
-import { encodeMessage, MessageReader } from "../executor/_process_wire.ts";
+import {
+  encodeMessage,
+  MessageError,
+  MessageReader,
+} from "../executor/_process_wire.ts";
 import {
   permissionFlags,
   type PermissionName,
@@ -101,6 +105,36 @@ Deno.test("wire: messages cut anywhere arrive whole and in order", () => {
   for (const size of [1, 2, 3, 5, 64, 1000, 65_536, Infinity]) {
     assert.deepEqual(trip(values, size), values, `chunks of ${size}`);
   }
+});
+
+Deno.test("wire: a handler that throws loses no message", () => {
+  const seen: unknown[] = [];
+  const reader = new MessageReader((value) => {
+    seen.push(value);
+    if (value === 2 || value === 3) throw new Error(`handler ${value}`);
+  });
+  const frames = [1, 2, 3, 4].map(encodeMessage);
+  const all = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of frames) {
+    all.set(f, at);
+    at += f.length;
+  }
+  // Three whole messages and part of the fourth in one chunk.
+  assert.throws(
+    () => reader.push(all.subarray(0, all.length - 1)),
+    /handler 2/,
+  );
+  assert.deepEqual(seen, [1, 2, 3]);
+  reader.push(all.subarray(all.length - 1));
+  assert.deepEqual(seen, [1, 2, 3, 4]);
+});
+
+Deno.test("wire: bytes that are no message throw a MessageError", () => {
+  const reader = new MessageReader(() => {});
+  const frame = encodeMessage({ a: 1 });
+  frame.fill(0xff, 4);
+  assert.throws(() => reader.push(frame), MessageError);
 });
 
 Deno.test("wire: what cannot be cloned throws a DataCloneError", () => {
