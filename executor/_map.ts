@@ -7,6 +7,7 @@ import { checkTimeout, startTimer } from "../future/_timeout.ts";
 import type { MapOptions } from "./executor.ts";
 import { checkPositiveInteger } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
+import { failed } from "../future/_failed.ts";
 
 /** Submits one batch of items and gives a future of their results. */
 export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
@@ -186,7 +187,7 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
           throw error;
         }
         this.#pending.shift();
-        this.#ready = results;
+        this.#ready = this.#withReadyFollowers(results);
         this.#readyAt = 0;
         this.#fill();
         continue;
@@ -209,6 +210,30 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         throw error;
       }
     }
+  }
+
+  /**
+   * `results` followed by those of the batches after it that are already
+   * done, so that their items are yielded without an async step each (with
+   * `chunksize` 1, a batch is one item). A failed batch stays pending, to
+   * throw in its turn.
+   */
+  #withReadyFollowers(results: R[]): R[] {
+    let next = this.#pending.peek();
+    if (
+      next === undefined || !next.done() || next.cancelled() || failed(next)
+    ) {
+      return results;
+    }
+    const merged = results.slice();
+    while (
+      next !== undefined && next.done() && !next.cancelled() && !failed(next)
+    ) {
+      for (const value of next.resultNow()) merged.push(value);
+      this.#pending.shift();
+      next = this.#pending.peek();
+    }
+    return merged;
   }
 
   /** Races `promise` against the deadline and the signal. */
