@@ -216,9 +216,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
    * `results` followed by those of the batches after it that are already
    * done, so that their items are yielded without an async step each (with
    * `chunksize` 1, a batch is one item). A failed batch stays pending, to
-   * throw in its turn.
+   * throw in its turn. Not with a `buffersize`: those batches would stop
+   * counting against it before they are yielded.
    */
   #withReadyFollowers(results: R[]): R[] {
+    if (this.#buffersize !== Infinity) return results;
     let next = this.#pending.peek();
     if (
       next === undefined || !next.done() || next.cancelled() || failed(next)

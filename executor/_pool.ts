@@ -46,6 +46,7 @@ export class Pool {
   #failed = 0;
   #waiters: (() => void)[] = [];
   #closing = new Set<Promise<void>>();
+  #topUpScheduled = false;
 
   constructor(config: PoolConfig) {
     this.#config = config;
@@ -133,6 +134,7 @@ export class Pool {
     // a long task queued; busy ones get more when they report progress, in
     // one batch.
     if (this.#hasIdle() || this.#canPrefetch()) this.#dispatch();
+    else if (this.#pacing.depth > 1) this.#scheduleTopUp();
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
@@ -370,6 +372,30 @@ export class Pool {
     return false;
   }
 
+  /**
+   * After the tasks submitted in this turn of the event loop, workers that
+   * can give tasks back (shared memory) get their share of the queue at
+   * once, in one message each, rather than when they next report: a burst
+   * of short tasks then costs one round trip. A child process gets more
+   * only when it reports, so that nothing is shipped behind a task that
+   * turns out long.
+   */
+  #scheduleTopUp(): void {
+    if (this.#topUpScheduled) return;
+    this.#topUpScheduled = true;
+    queueMicrotask(() => {
+      this.#topUpScheduled = false;
+      if (this.#broken !== undefined) return;
+      const takers = [...this.#workers].filter((w) =>
+        w.sharesMemory && this.#canTake(w) && !w.head?.abandoned
+      );
+      if (takers.length === 0) return;
+      const share = Math.ceil(this.#queue.length / takers.length);
+      for (const w of takers) this.#fill(w, share);
+      this.#settleIdle();
+    });
+  }
+
   /** Whether a busy worker may take one more task behind its current one. */
   #canPrefetch(): boolean {
     if (this.#pacing.depth > 1) return false;
@@ -422,14 +448,18 @@ export class Pool {
     this.#settleIdle();
   }
 
-  /** Ships `w` as many queued tasks as it should hold (see `Pacing`). */
-  #fill(w: PoolWorker): void {
+  /**
+   * Ships `w` as many queued tasks as it should hold (see `Pacing`), at
+   * most `most`.
+   */
+  #fill(w: PoolWorker, most = Infinity): void {
     let depth = this.#pacing.depth;
     if (
       depth === 1 && w.shipped.length === 1 &&
       this.#mayPrefetch(w, performance.now())
     ) depth = 2;
     let n = Math.min(
+      most,
       depth - w.shipped.length,
       this.#config.maxTasksPerWorker - w.dispatched,
       w.room,

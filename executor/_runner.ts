@@ -22,6 +22,12 @@ type AnyFunction = (...args: unknown[]) => unknown;
  * while later tasks of a batch run; an idle worker sends at once.
  */
 const FLUSH_MS = 1;
+/**
+ * Results wait for company only behind tasks whose function last took less
+ * than this (ms): behind a task that may be long, they go first, so that a
+ * long synchronous task never holds earlier results back.
+ */
+const SHORT_MS = 0.25;
 
 /** What an entry module may ask of a running runner. */
 export interface Runner {
@@ -101,6 +107,10 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   let results: TaskResult[] = [];
   let busy = 0;
   let lastFlush = 0;
+  /** How long each function's last call took, in ms. */
+  const lastTook = new Map<number | string, number>();
+  const keyOf = (ref: FunctionRef) =>
+    "src" in ref ? ref.src : `${ref.name}@${ref.url}`;
 
   /** The task's function, or a promise of it while its module loads. */
   function resolve(ref: FunctionRef): AnyFunction | Promise<AnyFunction> {
@@ -199,7 +209,9 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     // The pool paces itself by the time tasks take, not their loading.
     let start = performance.now();
     const done = (result: TaskResult) => {
-      busy += performance.now() - start;
+      const took = performance.now() - start;
+      busy += took;
+      lastTook.set(keyOf(task.fn), took);
       results.push(result);
     };
     const ok = (value: unknown) => done({ id: task.id, ok: true, value });
@@ -226,6 +238,12 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     while (inbox.length > 0) {
       const task = inbox.shift()!;
       if (!claim(task)) continue;
+      if (
+        results.length > 0 &&
+        !((lastTook.get(keyOf(task.fn)) ?? Infinity) < SHORT_MS)
+      ) {
+        flush();
+      }
       running = task;
       const pending = execute(task);
       if (pending !== undefined) {
