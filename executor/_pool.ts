@@ -14,7 +14,7 @@ import type { FromWorker } from "./_protocol.ts";
 import { unmarshalError } from "./_marshal.ts";
 import { PoolFuture } from "./_pool_future.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { needsCloneCheck, type TaskSpec } from "./_task.ts";
+import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
 import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
 
 export type { PoolConfig };
@@ -70,6 +70,7 @@ export class Pool extends PoolScheduler {
     const task: PoolTask = {
       id: this.#nextId++,
       fn: spec,
+      key: paceKey(spec, batch),
       args,
       batch,
       transfer,
@@ -112,7 +113,9 @@ export class Pool extends PoolScheduler {
     // a long task queued; busy ones get more when they report progress, in
     // one batch.
     if (this.hasIdle() || this.canPrefetch()) this.dispatch();
-    else if (this.pacing.depth > 1) this.scheduleTopUp();
+    else if (this.pacing.depth(this.queue.peek()?.key) > 1) {
+      this.scheduleTopUp();
+    }
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
@@ -249,11 +252,12 @@ export class Pool extends PoolScheduler {
 
   #onResults(w: PoolWorker, message: Extract<FromWorker, { t: "done" }>) {
     const { results } = message;
-    this.pacing.record(results.length, message.busy);
+    const each = message.busy / results.length;
     for (const result of results) {
       const task = w.head;
       if (task === undefined || task.id !== result.id) continue;
       w.finishHead();
+      this.pacing.record(task.key, each);
       if (task.future.done()) continue; // aborted: its result is dropped
       this.completed++;
       if (result.ok) task.future.setResult(result.value);
@@ -266,7 +270,7 @@ export class Pool extends PoolScheduler {
     if (w.dead) return this.dispatch();
     if (w.dispatched >= this.config.maxTasksPerWorker) {
       if (w.shipped.length === 0) this.remove(w);
-    } else if (w.shipped.length <= this.pacing.batch) {
+    } else if (w.shipped.length <= this.pacing.batch(this.queue.peek()?.key)) {
       this.fill(w);
     }
     this.dispatch();

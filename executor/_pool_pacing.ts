@@ -1,10 +1,14 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// How much work a pool ships to a worker at a time. Tasks go in batches
-// sized to keep a worker busy for about one message round trip, so that
-// many small tasks cost few messages while long ones are not piled up
-// behind each other. A worker that has run its current task for much
-// longer than the pool's usual task counts as stalled: with shared memory,
-// an idle worker takes all its waiting tasks back.
+// How much work a pool ships to a worker at a time, learnt per kind of task
+// (a function, or a map chunk of it). Tasks go in batches sized to keep a
+// worker busy for about one message round trip, so that many small tasks
+// cost few messages while long ones are not piled up behind each other; a
+// kind of task the pool has not timed yet goes one at a time. A worker that
+// has run its current task for much longer than usual counts as stalled:
+// with shared memory, an idle worker takes all its waiting tasks back.
+
+/** What pacing is learnt for: one per function, and per map chunk of it. */
+export type PaceKey = number | string;
 
 /** How long a batch should keep a worker busy, in ms. */
 const WINDOW_MS = 1;
@@ -19,68 +23,67 @@ const ALPHA = 0.25;
 
 export class Pacing {
   /**
-   * For tests: when set, every pool takes this as its usual task's length
-   * (ms), so that what it ships at once does not depend on the machine.
+   * For tests: when set, every pool takes this as the length (ms) of every
+   * task, so that what it ships at once does not depend on the machine.
    */
   static assume: number | undefined = undefined;
 
-  /** The usual task's length in ms (a running average); NaN: unknown yet. */
-  #measured = NaN;
+  /** Each kind's usual length in ms (a running average). */
+  #measured = new Map<PaceKey, number>();
 
-  get #usual(): number {
-    return Pacing.assume ?? this.#measured;
+  /** The usual length of a task of this kind; NaN while unknown. */
+  #usual(key: PaceKey | undefined): number {
+    if (Pacing.assume !== undefined) return Pacing.assume;
+    return key === undefined ? NaN : this.#measured.get(key) ?? NaN;
   }
 
-  /** Folds in a result message: `count` tasks that took `busy` ms. */
-  record(count: number, busy: number): void {
-    if (count === 0) return;
-    const each = busy / count;
-    const usual = this.#measured;
-    this.#measured = Number.isNaN(usual)
-      ? each
-      : usual + ALPHA * (each - usual);
+  /** Folds in one finished task of this kind, which took `ms`. */
+  record(key: PaceKey, ms: number): void {
+    const usual = this.#measured.get(key);
+    this.#measured.set(
+      key,
+      usual === undefined ? ms : usual + ALPHA * (ms - usual),
+    );
   }
 
-  /** Whether any task has finished yet, so that sizes mean something. */
-  get known(): boolean {
-    return !Number.isNaN(this.#usual);
-  }
-
-  /** Tasks per message: about one round trip's worth of work. */
-  get batch(): number {
-    if (!this.known) return 1;
-    const size = Math.ceil(WINDOW_MS / Math.max(this.#usual, 1e-3));
+  /** Tasks of this kind per message: about one round trip's worth. */
+  batch(key: PaceKey | undefined): number {
+    const usual = this.#usual(key);
+    if (Number.isNaN(usual)) return 1;
+    const size = Math.ceil(WINDOW_MS / Math.max(usual, 1e-3));
     return Math.min(MAX_BATCH, Math.max(1, size));
   }
 
   /**
-   * The most tasks a worker should hold, the running one included. Tasks
-   * that take longer than a round trip gain nothing from waiting on the
-   * worker, and could be held hostage there: one at a time. Shorter ones
-   * get two batches, so that the worker never waits for a message.
+   * The most tasks of this kind a worker should hold, the running one
+   * included. Tasks that take longer than a round trip gain nothing from
+   * waiting on the worker, and could be held hostage there: one at a
+   * time. Shorter ones get two batches, so that the worker never waits
+   * for a message.
    */
-  get depth(): number {
-    const batch = this.batch;
+  depth(key: PaceKey | undefined): number {
+    const batch = this.batch(key);
     return batch === 1 ? 1 : 2 * batch;
   }
 
   /**
-   * Whether a worker whose task has run for `elapsed` ms may hold one more
-   * queued behind it, which hides the round trip between two long tasks:
-   * only if that task is no longer than usual so far (the pool may not know
-   * yet), and tasks are long enough for a round trip to matter. Short
-   * tasks travel in batches instead.
+   * Whether a worker whose task (of kind `key`) has run for `elapsed` ms
+   * may hold one more queued behind it, which hides the round trip between
+   * two long tasks: only if that task is no longer than usual so far (the
+   * pool may not know yet), and tasks are long enough for a round trip to
+   * matter. Short tasks travel in batches instead.
    */
-  prefetch(elapsed: number): boolean {
-    if (!this.known) return true;
-    const usual = this.#usual;
+  prefetch(key: PaceKey, elapsed: number): boolean {
+    const usual = this.#usual(key);
+    if (Number.isNaN(usual)) return true;
     return usual >= WINDOW_MS && elapsed < usual;
   }
 
   /** Milliseconds of no progress after which a busy worker is stalled. */
-  get stallAfter(): number {
-    return this.known
-      ? Math.max(STALL_FLOOR_MS, STALL_FACTOR * this.#usual)
-      : STALL_FLOOR_MS;
+  stallAfter(key: PaceKey): number {
+    const usual = this.#usual(key);
+    return Number.isNaN(usual)
+      ? STALL_FLOOR_MS
+      : Math.max(STALL_FLOOR_MS, STALL_FACTOR * usual);
   }
 }

@@ -5,6 +5,7 @@
 import { startTimer } from "../future/_timeout.ts";
 import type { PoolFuture } from "./_pool_future.ts";
 import type { TaskSpec } from "./_task.ts";
+import type { PaceKey } from "./_pool_pacing.ts";
 import type { FunctionRef, RunTask } from "./_protocol.ts";
 import { QUEUED, REVOKED, STARTED, STOPPED, tagOf } from "./_protocol.ts";
 import type {
@@ -17,6 +18,8 @@ import type {
 export interface PoolTask {
   id: number;
   fn: TaskSpec;
+  /** What the pool learns this task's usual length under. */
+  key: PaceKey;
   args: unknown[];
   batch: boolean;
   transfer: Transferable[] | undefined;

@@ -58,6 +58,15 @@ export function taskSpec(fn: TaskFunction<never, unknown>): TaskSpec {
     : functionSource(fn as (...args: never[]) => unknown);
 }
 
+/**
+ * What a pool learns task lengths under: the function, and apart from it
+ * the map chunks of that function (a chunk runs it many times).
+ */
+export function paceKey(spec: TaskSpec, batch: boolean): number | string {
+  const key = "code" in spec ? spec.id : `${spec.name}@${spec.url}`;
+  return batch ? `chunk of ${key}` : key;
+}
+
 /** How the worker is told of a task's function, source included. */
 export function refOf(spec: TaskSpec): FunctionRef {
   return "code" in spec ? { src: spec.id, code: spec.code } : spec;
