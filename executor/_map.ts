@@ -11,6 +11,8 @@ import { failed } from "../future/_failed.ts";
 
 /** Submits one batch of items and gives a future of their results. */
 export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
+/** Submits one item and gives a future of its result. */
+export type SubmitOne<A, R> = (item: A) => Future<R>;
 
 /**
  * Starts mapping `items` through `submitBatch` and returns the iterator of
@@ -22,6 +24,7 @@ export function mapTasks<A, R>(
   items: Iterable<A> | AsyncIterable<A>,
   options: MapOptions = {},
   batching = true,
+  submitOne?: SubmitOne<A, R>,
 ): AsyncIterableIterator<R> {
   const { timeout, chunksize = 1, buffersize, signal } = options;
   if (timeout !== undefined) checkTimeout(timeout, "map() timeout");
@@ -38,6 +41,9 @@ export function mapTasks<A, R>(
     timeout === undefined ? Infinity : performance.now() + timeout,
     timeout,
     signal,
+    // With one item per task, a task of its own costs less than a batch
+    // of one: no array around the argument, nor around the result.
+    batching && chunksize === 1 ? submitOne : undefined,
   );
 }
 
@@ -65,6 +71,7 @@ function openIterator<A>(
 
 class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #submit: SubmitBatch<A, R>;
+  #submitOne: SubmitOne<A, R> | undefined;
   #input: AnyIterator<A>;
   #isAsync: boolean;
   #chunksize: number;
@@ -72,8 +79,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #deadline: number;
   #timeout: number | undefined;
   #signal: AbortSignal | undefined;
-  /** Submitted batches whose results are not yielded yet, in order. */
-  #pending = new Fifo<Future<R[]>>();
+  /**
+   * Submitted batches whose results are not yielded yet, in order: futures
+   * of arrays, or of single results with `#submitOne`.
+   */
+  #pending = new Fifo<Future<R[]> | Future<R>>();
   /** Results of the batch being yielded, from `#readyAt` on. */
   #ready: R[] = [];
   #readyAt = 0;
@@ -96,8 +106,10 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     deadline: number,
     timeout: number | undefined,
     signal: AbortSignal | undefined,
+    submitOne: SubmitOne<A, R> | undefined,
   ) {
     this.#submit = submit;
+    this.#submitOne = submitOne;
     this.#input = input.iterator;
     this.#isAsync = input.isAsync;
     this.#chunksize = chunksize;
@@ -179,9 +191,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         try {
           // A result that is ready is yielded even past the deadline, as
           // Python's Future.result(timeout) returns a done future's value.
-          results = head.done()
-            ? head.resultNow()
-            : await this.#within(head.result());
+          results = this.#values(
+            head.done()
+              ? head.resultNow()
+              : await this.#within<R[] | R>(head.result()),
+          );
         } catch (error) {
           this.#close();
           throw error;
@@ -231,11 +245,17 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     while (
       next !== undefined && next.done() && !next.cancelled() && !failed(next)
     ) {
-      for (const value of next.resultNow()) merged.push(value);
+      if (this.#submitOne !== undefined) merged.push(next.resultNow() as R);
+      else for (const value of next.resultNow() as R[]) merged.push(value);
       this.#pending.shift();
       next = this.#pending.peek();
     }
     return merged;
+  }
+
+  /** The results of a batch, from what its future gave. */
+  #values(settled: R[] | R): R[] {
+    return this.#submitOne === undefined ? settled as R[] : [settled as R];
   }
 
   /** Races `promise` against the deadline and the signal. */
@@ -336,7 +356,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     const batch = this.#batch;
     this.#batch = [];
     try {
-      this.#pending.push(this.#submit(batch));
+      this.#pending.push(
+        this.#submitOne === undefined
+          ? this.#submit(batch)
+          : this.#submitOne(batch[0]),
+      );
     } catch (error) {
       // The executor was shut down while the map still read its input:
       // what was submitted is yielded, then this error.

@@ -62,9 +62,15 @@ export class Pool extends PoolScheduler {
   submit(
     spec: TaskSpec,
     args: unknown[],
-    options: RunOptions & { batch?: boolean },
+    options: RunOptions & {
+      /** `args` is a batch of single arguments (a map chunk). */
+      batch?: boolean;
+      /** Whether a task that has to wait is checked for cloning now. */
+      precheck?: boolean;
+    },
   ): Future<unknown> {
-    const { signal, timeout, transfer, batch = false } = options;
+    const { signal, timeout, transfer, batch = false, precheck = !batch } =
+      options;
     this.checkOpen();
     if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
     const task: PoolTask = {
@@ -119,7 +125,7 @@ export class Pool extends PoolScheduler {
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
-      task.worker === undefined && !future.done() && !batch &&
+      task.worker === undefined && !future.done() && precheck &&
       transfer === undefined &&
       needsCloneCheck(args)
     ) {

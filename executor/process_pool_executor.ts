@@ -265,6 +265,12 @@ export class ProcessPoolExecutor implements Executor {
         >,
       items,
       options,
+      true,
+      // map() items are checked when they travel, as chunks are.
+      (item) =>
+        this.#pool.submit(spec, [item], { precheck: false }) as Future<
+          Awaited<R>
+        >,
     );
   }
 

@@ -294,6 +294,12 @@ export class WorkerPoolExecutor implements Executor {
         >,
       items,
       options,
+      true,
+      // map() items are checked when they travel, as chunks are.
+      (item) =>
+        this.#pool.submit(spec, [item], { precheck: false }) as Future<
+          Awaited<R>
+        >,
     );
   }
 

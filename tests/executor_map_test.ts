@@ -165,6 +165,18 @@ for (const [name, make] of executors) {
   });
 }
 
+Deno.test("map with chunksize 1: an item that cannot be cloned fails in its turn", async () => {
+  for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
+    await using ex = new Pool({ maxWorkers: 2 });
+    const seen: unknown[] = [];
+    const items: unknown[] = [1, 2, 3, () => 4, 5];
+    await assert.rejects(async () => {
+      for await (const v of ex.map((x: unknown) => x, items)) seen.push(v);
+    }, { name: "DataCloneError" });
+    assert.deepEqual(seen, [1, 2, 3]);
+  }
+});
+
 Deno.test("map's timeout counts from the call; ready results still come", async () => {
   await using ex = new AsyncPoolExecutor();
   const iterator = ex.map(sleepThen, [1, 300], { timeout: 100 });
