@@ -9,6 +9,13 @@
 // is not 3), two views of one buffer become two buffers and a `DataView`
 // comes back at the wrong offset. The plain `Serializer` lets V8 write
 // views and buffers natively, with structuredClone's semantics.
+//
+// One difference remains, measured in Deno 2.9.6: Blob, File and CryptoKey
+// are Deno host objects that structuredClone copies only within one
+// process; V8 alone sees an object without own properties and writes
+// `{}`. (URL, Headers and the like become `{}` under structuredClone too,
+// when not at the top.) Finding them would mean walking every message,
+// three times the cost of serializing it, so they are left to the docs.
 import { Deserializer, Serializer } from "node:v8";
 
 /** Bytes before each message: its length, a little-endian uint32. */
