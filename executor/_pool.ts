@@ -13,6 +13,7 @@ import type { ExecutorStats, RunOptions } from "./executor.ts";
 import type { FromWorker } from "./_protocol.ts";
 import { unmarshalError } from "./_marshal.ts";
 import { PoolFuture } from "./_pool_future.ts";
+import type { PaceKey } from "./_pool_pacing.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
 import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
@@ -76,7 +77,8 @@ export class Pool extends PoolScheduler {
     const task: PoolTask = {
       id: this.#nextId++,
       fn: spec,
-      key: paceKey(spec, batch),
+      key: paceKey(spec),
+      calls: batch ? args.length : 1,
       args,
       batch,
       transfer,
@@ -119,7 +121,7 @@ export class Pool extends PoolScheduler {
     // a long task queued; busy ones get more when they report progress, in
     // one batch.
     if (this.hasIdle() || this.canPrefetch()) this.dispatch();
-    else if (this.pacing.depth(this.queue.peek()?.key) > 1) {
+    else if (this.pacing.depth(this.queue.peek()) > 1) {
       this.scheduleTopUp();
     }
     // A task that has to wait is checked now, so that bad arguments fail
@@ -258,12 +260,14 @@ export class Pool extends PoolScheduler {
 
   #onResults(w: PoolWorker, message: Extract<FromWorker, { t: "done" }>) {
     const { results } = message;
-    const each = message.busy / results.length;
+    let key: PaceKey | undefined;
+    let calls = 0;
     for (const result of results) {
       const task = w.head;
       if (task === undefined || task.id !== result.id) continue;
       w.finishHead();
-      this.pacing.record(task.key, each);
+      if (calls === 0) key = task.key;
+      calls += task.calls;
       if (task.future.done()) continue; // aborted: its result is dropped
       this.completed++;
       if (result.ok) task.future.setResult(result.value);
@@ -272,11 +276,13 @@ export class Pool extends PoolScheduler {
         task.future.setException(unmarshalError(result.error));
       }
     }
+    // Pacing learns the time of one call (of the first task's function).
+    if (calls > 0) this.pacing.record(key!, message.busy / calls);
     this.#advance(w);
     if (w.dead) return this.dispatch();
     if (w.dispatched >= this.config.maxTasksPerWorker) {
       if (w.shipped.length === 0) this.remove(w);
-    } else if (w.shipped.length <= this.pacing.batch(this.queue.peek()?.key)) {
+    } else if (w.shipped.length <= this.pacing.batch(this.queue.peek())) {
       this.fill(w);
     }
     this.dispatch();

@@ -1,14 +1,22 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// How much work a pool ships to a worker at a time, learnt per kind of task
-// (a function, or a map chunk of it). Tasks go in batches sized to keep a
-// worker busy for about one message round trip, so that many small tasks
-// cost few messages while long ones are not piled up behind each other; a
-// kind of task the pool has not timed yet goes one at a time. A worker that
-// has run its current task for much longer than usual counts as stalled:
-// with shared memory, an idle worker takes all its waiting tasks back.
+// How much work a pool ships to a worker at a time, learnt per function as
+// the time of one call (a map chunk of n items costs n calls). Tasks go in
+// batches sized to keep a worker busy for about one message round trip, so
+// that many small tasks cost few messages while long ones are not piled up
+// behind each other; a function the pool has not timed yet goes one task
+// at a time. A worker that has run its current task for much longer than
+// usual counts as stalled: with shared memory, an idle worker takes all its
+// waiting tasks back.
 
-/** What pacing is learnt for: one per function, and per map chunk of it. */
+/** What pacing is learnt for: a function. */
 export type PaceKey = number | string;
+
+/** What pacing needs to know of a task. */
+export interface Paced {
+  key: PaceKey;
+  /** How many calls of its function it makes (a map chunk's length). */
+  calls: number;
+}
 
 /** How long a batch should keep a worker busy, in ms. */
 const WINDOW_MS = 1;
@@ -28,16 +36,17 @@ export class Pacing {
    */
   static assume: number | undefined = undefined;
 
-  /** Each kind's usual length in ms (a running average). */
+  /** Each function's usual time per call in ms (a running average). */
   #measured = new Map<PaceKey, number>();
 
-  /** The usual length of a task of this kind; NaN while unknown. */
-  #usual(key: PaceKey | undefined): number {
+  /** The usual length of this task in ms; NaN while unknown. */
+  #usual(task: Paced | undefined): number {
     if (Pacing.assume !== undefined) return Pacing.assume;
-    return key === undefined ? NaN : this.#measured.get(key) ?? NaN;
+    if (task === undefined) return NaN;
+    return (this.#measured.get(task.key) ?? NaN) * task.calls;
   }
 
-  /** Folds in one finished task of this kind, which took `ms`. */
+  /** Folds in calls of function `key` that took `ms` each. */
   record(key: PaceKey, ms: number): void {
     const usual = this.#measured.get(key);
     this.#measured.set(
@@ -46,42 +55,42 @@ export class Pacing {
     );
   }
 
-  /** Tasks of this kind per message: about one round trip's worth. */
-  batch(key: PaceKey | undefined): number {
-    const usual = this.#usual(key);
+  /** Tasks like this one per message: about one round trip's worth. */
+  batch(task: Paced | undefined): number {
+    const usual = this.#usual(task);
     if (Number.isNaN(usual)) return 1;
     const size = Math.ceil(WINDOW_MS / Math.max(usual, 1e-3));
     return Math.min(MAX_BATCH, Math.max(1, size));
   }
 
   /**
-   * The most tasks of this kind a worker should hold, the running one
+   * The most tasks like this one a worker should hold, the running one
    * included. Tasks that take longer than a round trip gain nothing from
    * waiting on the worker, and could be held hostage there: one at a
    * time. Shorter ones get two batches, so that the worker never waits
    * for a message.
    */
-  depth(key: PaceKey | undefined): number {
-    const batch = this.batch(key);
+  depth(task: Paced | undefined): number {
+    const batch = this.batch(task);
     return batch === 1 ? 1 : 2 * batch;
   }
 
   /**
-   * Whether a worker whose task (of kind `key`) has run for `elapsed` ms
+   * Whether a worker whose current task has run for `elapsed` ms
    * may hold one more queued behind it, which hides the round trip between
    * two long tasks: only if that task is no longer than usual so far (the
    * pool may not know yet), and tasks are long enough for a round trip to
    * matter. Short tasks travel in batches instead.
    */
-  prefetch(key: PaceKey, elapsed: number): boolean {
-    const usual = this.#usual(key);
+  prefetch(task: Paced, elapsed: number): boolean {
+    const usual = this.#usual(task);
     if (Number.isNaN(usual)) return true;
     return usual >= WINDOW_MS && elapsed < usual;
   }
 
   /** Milliseconds of no progress after which a busy worker is stalled. */
-  stallAfter(key: PaceKey): number {
-    const usual = this.#usual(key);
+  stallAfter(task: Paced): number {
+    const usual = this.#usual(task);
     return Number.isNaN(usual)
       ? STALL_FLOOR_MS
       : Math.max(STALL_FLOOR_MS, STALL_FACTOR * usual);

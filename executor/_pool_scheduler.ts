@@ -114,7 +114,7 @@ export abstract class PoolScheduler {
 
   /** Whether a busy worker may take one more task behind its current one. */
   protected canPrefetch(): boolean {
-    if (this.pacing.depth(this.queue.peek()?.key) > 1) return false;
+    if (this.pacing.depth(this.queue.peek()) > 1) return false;
     const now = performance.now();
     for (const w of this.workers) {
       if (w.shipped.length === 1 && this.mayPrefetch(w, now)) return true;
@@ -130,7 +130,7 @@ export abstract class PoolScheduler {
    */
   protected mayPrefetch(w: PoolWorker, now: number): boolean {
     return w.sharesMemory && this.canTake(w) && !w.head!.abandoned &&
-      this.pacing.prefetch(w.head!.key, now - w.lastProgress);
+      this.pacing.prefetch(w.head!, now - w.lastProgress);
   }
 
   protected canTake(w: PoolWorker): boolean {
@@ -153,7 +153,7 @@ export abstract class PoolScheduler {
       if (w === undefined) return;
       this.fill(w);
     }
-    if (queue.length > 0 && this.pacing.depth(queue.peek()!.key) === 1) {
+    if (queue.length > 0 && this.pacing.depth(queue.peek()) === 1) {
       const now = performance.now();
       for (const w of this.workers) {
         if (queue.length === 0) break;
@@ -169,7 +169,7 @@ export abstract class PoolScheduler {
    * most `most`.
    */
   protected fill(w: PoolWorker, most = Infinity): void {
-    let depth = this.pacing.depth(this.queue.peek()?.key);
+    let depth = this.pacing.depth(this.queue.peek());
     if (
       depth === 1 && w.shipped.length === 1 &&
       this.mayPrefetch(w, performance.now())
@@ -235,7 +235,7 @@ export abstract class PoolScheduler {
       if (victim === undefined) return;
       const waiting = victim.shipped.length - 1;
       const stalled = performance.now() - victim.lastProgress >
-        this.pacing.stallAfter(victim.head!.key);
+        this.pacing.stallAfter(victim.head!);
       const take = stalled ? waiting : Math.ceil(waiting / 2);
       const taken = victim.revokeFrom(victim.shipped.length - take);
       if (taken.length === 0) continue;

@@ -20,6 +20,8 @@ export interface PoolTask {
   fn: TaskSpec;
   /** What the pool learns this task's usual length under. */
   key: PaceKey;
+  /** How many calls of its function it makes (a map chunk's length). */
+  calls: number;
   args: unknown[];
   batch: boolean;
   transfer: Transferable[] | undefined;

@@ -58,13 +58,9 @@ export function taskSpec(fn: TaskFunction<never, unknown>): TaskSpec {
     : functionSource(fn as (...args: never[]) => unknown);
 }
 
-/**
- * What a pool learns task lengths under: the function, and apart from it
- * the map chunks of that function (a chunk runs it many times).
- */
-export function paceKey(spec: TaskSpec, batch: boolean): number | string {
-  const key = "code" in spec ? spec.id : `${spec.name}@${spec.url}`;
-  return batch ? `chunk of ${key}` : key;
+/** What a pool learns the time of one call of a task's function under. */
+export function paceKey(spec: TaskSpec): number | string {
+  return "code" in spec ? spec.id : `${spec.name}@${spec.url}`;
 }
 
 /** How the worker is told of a task's function, source included. */
