@@ -353,14 +353,16 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
 
   #flush(): void {
     if (this.#batch.length === 0) return;
-    const batch = this.#batch;
-    this.#batch = [];
     try {
-      this.#pending.push(
-        this.#submitOne === undefined
-          ? this.#submit(batch)
-          : this.#submitOne(batch[0]),
-      );
+      if (this.#submitOne !== undefined) {
+        const item = this.#batch[0];
+        this.#batch.length = 0; // one item at a time: the array is reused
+        this.#pending.push(this.#submitOne(item));
+      } else {
+        const batch = this.#batch;
+        this.#batch = [];
+        this.#pending.push(this.#submit(batch));
+      }
     } catch (error) {
       // The executor was shut down while the map still read its input:
       // what was submitted is yielded, then this error.
