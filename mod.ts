@@ -5,7 +5,8 @@
  * - {@linkcode Future}, {@linkcode wait} and {@linkcode asCompleted}: a
  *   result set once, read through promises, with cancellation and done
  *   callbacks.
- * - Executors run tasks in parallel on Deno Workers, or bound async work.
+ * - Executors run tasks in parallel in child processes or on Deno Workers,
+ *   or bound async work.
  * - `asyncio`: an event loop for `function*` coroutines, where `yield*` is
  *   Python's `yield from`.
  *

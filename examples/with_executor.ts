@@ -24,7 +24,7 @@
  * that began at submission, so it is usually "not finished"; on a quick
  * start it can make the finished list, as in the original.
  */
-import { ALL_COMPLETED, wait, WorkerPoolExecutor } from "../mod.ts";
+import { ALL_COMPLETED, ProcessPoolExecutor, wait } from "../mod.ts";
 
 async function worker(index: number): Promise<string> {
   console.log(`Worker Index : ${index}`);
@@ -33,7 +33,7 @@ async function worker(index: number): Promise<string> {
 }
 
 {
-  await using executor = new WorkerPoolExecutor({ maxWorkers: 3 });
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 3 });
   const futures = [0, 1, 2, 3, 4].map((i) => executor.submit(worker, i));
 
   const { done, notDone } = await wait(futures, {

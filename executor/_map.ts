@@ -7,9 +7,12 @@ import { checkTimeout, startTimer } from "../future/_timeout.ts";
 import type { MapOptions } from "./executor.ts";
 import { checkPositiveInteger } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
+import { failed } from "../future/_failed.ts";
 
 /** Submits one batch of items and gives a future of their results. */
 export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
+/** Submits one item and gives a future of its result. */
+export type SubmitOne<A, R> = (item: A) => Future<R>;
 
 /**
  * Starts mapping `items` through `submitBatch` and returns the iterator of
@@ -21,6 +24,7 @@ export function mapTasks<A, R>(
   items: Iterable<A> | AsyncIterable<A>,
   options: MapOptions = {},
   batching = true,
+  submitOne?: SubmitOne<A, R>,
 ): AsyncIterableIterator<R> {
   const { timeout, chunksize = 1, buffersize, signal } = options;
   if (timeout !== undefined) checkTimeout(timeout, "map() timeout");
@@ -37,6 +41,9 @@ export function mapTasks<A, R>(
     timeout === undefined ? Infinity : performance.now() + timeout,
     timeout,
     signal,
+    // With one item per task, a task of its own costs less than a batch
+    // of one: no array around the argument, nor around the result.
+    batching && chunksize === 1 ? submitOne : undefined,
   );
 }
 
@@ -64,6 +71,7 @@ function openIterator<A>(
 
 class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #submit: SubmitBatch<A, R>;
+  #submitOne: SubmitOne<A, R> | undefined;
   #input: AnyIterator<A>;
   #isAsync: boolean;
   #chunksize: number;
@@ -71,8 +79,11 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #deadline: number;
   #timeout: number | undefined;
   #signal: AbortSignal | undefined;
-  /** Submitted batches whose results are not yielded yet, in order. */
-  #pending = new Fifo<Future<R[]>>();
+  /**
+   * Submitted batches whose results are not yielded yet, in order: futures
+   * of arrays, or of single results with `#submitOne`.
+   */
+  #pending = new Fifo<Future<R[]> | Future<R>>();
   /** Results of the batch being yielded, from `#readyAt` on. */
   #ready: R[] = [];
   #readyAt = 0;
@@ -95,8 +106,10 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     deadline: number,
     timeout: number | undefined,
     signal: AbortSignal | undefined,
+    submitOne: SubmitOne<A, R> | undefined,
   ) {
     this.#submit = submit;
+    this.#submitOne = submitOne;
     this.#input = input.iterator;
     this.#isAsync = input.isAsync;
     this.#chunksize = chunksize;
@@ -178,15 +191,17 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         try {
           // A result that is ready is yielded even past the deadline, as
           // Python's Future.result(timeout) returns a done future's value.
-          results = head.done()
-            ? head.resultNow()
-            : await this.#within(head.result());
+          results = this.#values(
+            head.done()
+              ? head.resultNow()
+              : await this.#within<R[] | R>(head.result()),
+          );
         } catch (error) {
           this.#close();
           throw error;
         }
         this.#pending.shift();
-        this.#ready = results;
+        this.#ready = this.#withReadyFollowers(results);
         this.#readyAt = 0;
         this.#fill();
         continue;
@@ -209,6 +224,38 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         throw error;
       }
     }
+  }
+
+  /**
+   * `results` followed by those of the batches after it that are already
+   * done, so that their items are yielded without an async step each (with
+   * `chunksize` 1, a batch is one item). A failed batch stays pending, to
+   * throw in its turn. Not with a `buffersize`: those batches would stop
+   * counting against it before they are yielded.
+   */
+  #withReadyFollowers(results: R[]): R[] {
+    if (this.#buffersize !== Infinity) return results;
+    let next = this.#pending.peek();
+    if (
+      next === undefined || !next.done() || next.cancelled() || failed(next)
+    ) {
+      return results;
+    }
+    const merged = results.slice();
+    while (
+      next !== undefined && next.done() && !next.cancelled() && !failed(next)
+    ) {
+      if (this.#submitOne !== undefined) merged.push(next.resultNow() as R);
+      else for (const value of next.resultNow() as R[]) merged.push(value);
+      this.#pending.shift();
+      next = this.#pending.peek();
+    }
+    return merged;
+  }
+
+  /** The results of a batch, from what its future gave. */
+  #values(settled: R[] | R): R[] {
+    return this.#submitOne === undefined ? settled as R[] : [settled as R];
   }
 
   /** Races `promise` against the deadline and the signal. */
@@ -306,10 +353,16 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
 
   #flush(): void {
     if (this.#batch.length === 0) return;
-    const batch = this.#batch;
-    this.#batch = [];
     try {
-      this.#pending.push(this.#submit(batch));
+      if (this.#submitOne !== undefined) {
+        const item = this.#batch[0];
+        this.#batch.length = 0; // one item at a time: the array is reused
+        this.#pending.push(this.#submitOne(item));
+      } else {
+        const batch = this.#batch;
+        this.#batch = [];
+        this.#pending.push(this.#submit(batch));
+      }
     } catch (error) {
       // The executor was shut down while the map still read its input:
       // what was submitted is yielded, then this error.

@@ -1,9 +1,8 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// The scheduling engine behind WorkerPoolExecutor: a FIFO queue of tasks,
-// workers started on demand, one task running and at most one queued per
-// worker, aborts that terminate only the worker they must, crash recovery.
+// The engine behind both worker pools, over any transport: submitting,
+// cancelling and aborting tasks, results, crashes and shutting down. Where
+// and when tasks travel is `_pool_scheduler.ts`'s.
 import {
-  BrokenExecutorError,
   InvalidStateError,
   TimeoutError,
   WorkerCrashedError,
@@ -14,63 +13,49 @@ import type { ExecutorStats, RunOptions } from "./executor.ts";
 import type { FromWorker } from "./_protocol.ts";
 import { unmarshalError } from "./_marshal.ts";
 import { PoolFuture } from "./_pool_future.ts";
-import { type PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { needsCloneCheck, refOf, type TaskSpec } from "./_task.ts";
-import { Fifo } from "./_fifo.ts";
+import type { PaceKey } from "./_pool_pacing.ts";
+import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
+import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
+import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
 
-export interface PoolConfig {
-  maxWorkers: number;
-  initializer: TaskSpec | undefined;
-  initargs: unknown[];
-  maxTasksPerWorker: number;
-  idleTimeout: number;
-  permissions: Deno.PermissionOptions | undefined;
-  name: string;
-}
+export type { PoolConfig };
 
-export class Pool {
-  #config: PoolConfig;
-  #workers = new Set<PoolWorker>();
-  #queue = new Fifo<PoolTask>();
+/**
+ * The pool: what callers do (submit, cancel, abort, shut down) and what
+ * workers report (results, crashes). Where tasks go is `PoolScheduler`'s.
+ */
+export class Pool extends PoolScheduler {
   #nextId = 1;
-  #nextWorker = 1;
-  #shut = false;
-  #broken: { message: string; cause: unknown } | undefined;
-  #completed = 0;
-  #failed = 0;
-  #waiters: (() => void)[] = [];
-  #handlers = {
-    message: (w: PoolWorker, m: FromWorker) => this.#onMessage(w, m),
-    error: (w: PoolWorker, message: string) =>
-      this.#onCrash(w, `it failed: ${message}`, undefined),
-  };
 
   constructor(config: PoolConfig) {
-    this.#config = config;
+    super(config);
+    this.replenish();
   }
 
   get stats(): ExecutorStats {
     let busy = 0;
     let queued = 0;
-    for (const w of this.#workers) {
-      if (w.held.length > 0) busy++;
-      if (w.held.length > 1) queued++;
+    for (const w of this.workers) {
+      if (w.shipped.length > 0) busy++;
+      for (let i = 1; i < w.shipped.length; i++) {
+        if (!w.shipped[i].future.done()) queued++;
+      }
     }
-    for (const task of this.#queue) if (!task.future.done()) queued++;
+    for (const task of this.queue) if (!task.future.done()) queued++;
     return {
-      workers: this.#workers.size,
+      workers: this.workers.size,
       busy,
       queued,
-      completed: this.#completed,
-      failed: this.#failed,
+      completed: this.completed,
+      failed: this.failed,
     };
   }
 
   /** @throws {InvalidStateError} After shutdown. */
   checkOpen(): void {
-    if (this.#shut) {
+    if (this.shut) {
       throw new InvalidStateError(
-        `Cannot submit to ${this.#config.name} after shutdown`,
+        `Cannot submit to ${this.config.name} after shutdown`,
       );
     }
   }
@@ -78,33 +63,42 @@ export class Pool {
   submit(
     spec: TaskSpec,
     args: unknown[],
-    options: RunOptions & { batch?: boolean },
+    options: RunOptions & {
+      /** `args` is a batch of single arguments (a map chunk). */
+      batch?: boolean;
+      /** Whether a task that has to wait is checked for cloning now. */
+      precheck?: boolean;
+    },
   ): Future<unknown> {
-    const { signal, timeout, transfer, batch = false } = options;
+    const { signal, timeout, transfer, batch = false, precheck = !batch } =
+      options;
     this.checkOpen();
     if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
     const task: PoolTask = {
       id: this.#nextId++,
       fn: spec,
+      key: paceKey(spec),
+      calls: batch ? args.length : 1,
       args,
       batch,
       transfer,
       future: new PoolFuture(() => this.#revoke(task)),
+      stoppable: timeout !== undefined || signal !== undefined,
       worker: undefined,
       slot: -1,
       tag: 0,
       abandoned: false,
     };
     const { future } = task;
-    if (this.#broken !== undefined) {
-      this.#fail(task, this.#brokenError());
+    if (this.broken !== undefined) {
+      this.fail(task, this.brokenError());
       return future;
     }
     if (signal?.aborted) {
       future.forceCancel();
       return future;
     }
-    if (timeout !== undefined || signal !== undefined) {
+    if (task.stoppable) {
       const stop = timeout === undefined ? () => {} : startTimer(
         timeout,
         () =>
@@ -122,90 +116,71 @@ export class Pool {
         signal?.removeEventListener("abort", onAbort);
       });
     }
-    this.#queue.push(task);
-    this.#dispatch();
+    this.queue.push(task);
+    // Only an idle (or new) worker takes a task now, or one that may hold
+    // a long task queued; busy ones get more when they report progress, in
+    // one batch.
+    if (this.hasIdle() || this.canPrefetch()) this.dispatch();
+    else if (this.pacing.depth(this.queue.peek()) > 1) {
+      this.scheduleTopUp();
+    }
     // A task that has to wait is checked now, so that bad arguments fail
     // its future at once rather than when a worker frees up.
     if (
-      task.worker === undefined && !future.done() && !batch &&
+      task.worker === undefined && !future.done() && precheck &&
       transfer === undefined &&
       needsCloneCheck(args)
     ) {
       try {
         structuredClone(args);
       } catch (error) {
-        this.#fail(task, error); // a done task is skipped by #dispatch
+        this.fail(task, error); // a done task is skipped by dispatch
       }
     }
     return future;
   }
 
   shutdown(wait: boolean, cancelFutures: boolean): Promise<void> {
-    this.#shut = true;
+    this.shut = true;
     if (cancelFutures) {
-      for (const task of this.#queue.drain()) task.future.forceCancel();
-      for (const w of this.#workers) {
-        const queued = w.held[1];
-        if (queued !== undefined && !queued.abandoned && w.revoke(queued)) {
-          w.held.splice(1, 1);
-          queued.future.forceCancel();
-        }
+      for (const task of this.queue.drain()) task.future.forceCancel();
+      for (const w of this.workers) {
+        for (const task of w.revokeFrom(1)) task.future.forceCancel();
       }
     }
-    this.#settleIdle();
-    if (!wait || this.#workers.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    this.settleIdle();
+    if (!wait || this.allGone) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   terminateWorkers(): void {
-    this.#shut = true;
-    for (const task of this.#queue.drain()) task.future.forceCancel();
-    for (const w of [...this.#workers]) {
-      const [head, queued] = w.held;
-      w.held.length = 0;
-      this.#remove(w);
-      const crash = () =>
-        new WorkerCrashedError(
-          `Worker "${w.name}" was terminated by terminateWorkers()`,
+    this.shut = true;
+    for (const task of this.queue.drain()) task.future.forceCancel();
+    for (const w of [...this.workers]) {
+      for (const task of w.revokeFrom(1)) task.future.forceCancel();
+      const tasks = w.takeAll();
+      this.remove(w);
+      for (const task of tasks) {
+        this.fail(
+          task,
+          new WorkerCrashedError(
+            `Worker "${w.name}" was terminated by terminateWorkers()`,
+          ),
         );
-      if (queued !== undefined) {
-        if (w.revoke(queued)) queued.future.forceCancel();
-        else this.#fail(queued, crash());
       }
-      if (head !== undefined) this.#fail(head, crash());
     }
-    this.#settleIdle();
-  }
-
-  #brokenError(): BrokenExecutorError {
-    const { message, cause } = this.#broken!;
-    return new BrokenExecutorError(
-      `${this.#config.name} is broken: ${message}`,
-      { cause },
-    );
-  }
-
-  /** Fails a task's future, counting it, unless it is done already. */
-  #fail(task: PoolTask, error: unknown): void {
-    if (task.future.done()) return;
-    this.#completed++;
-    this.#failed++;
-    task.future.setException(error);
+    this.settleIdle();
   }
 
   /** `Future.cancel()` of a task that has not started (base still pending). */
   #revoke(task: PoolTask): boolean {
     const w = task.worker;
-    // Still in the pool's queue: once cancelled, #dispatch skips it (so a
+    // Still in the pool's queue: once cancelled, dispatch skips it (so a
     // mass cancel costs no more than the queue's length).
     if (w === undefined) return true;
-    if (w.held[1] !== task) return false;
-    if (w.revoke(task)) {
-      w.held.splice(1, 1);
-      task.worker = undefined;
-      queueMicrotask(() => this.#dispatch());
-      return true;
-    }
+    if (w.head !== task && w.revoke(task)) return true;
     task.future.setRunningOrNotifyCancel();
     return false;
   }
@@ -216,221 +191,153 @@ export class Pool {
     if (future.done()) return;
     const settle = () => {
       if (error === undefined) future.forceCancel();
-      else this.#fail(task, error);
+      else this.fail(task, error);
     };
     const w = task.worker;
     if (w === undefined) return settle();
-    if (w.held[1] === task) {
+    if (w.head !== task) {
       if (w.revoke(task)) {
-        w.held.splice(1, 1);
-        task.worker = undefined;
         settle();
-        return this.#dispatch();
+        return this.dispatch();
       }
-      // It started, so the task before it is done and its result is on the
-      // way: the worker goes once that result is in.
+      // It started, so the tasks before it are done and their results on
+      // the way: the worker goes once they are in.
       task.abandoned = true;
       return settle();
     }
-    const queued = w.held[1];
-    if (queued !== undefined && !w.revoke(queued)) {
-      // The worker finished this task and started the queued one, so there
-      // is nothing to stop: drop this result and let the next one run.
-      w.held.shift();
-      task.worker = undefined;
-      this.#promote(w);
-      return settle();
-    }
-    w.held.length = 0;
-    this.#remove(w);
-    task.worker = undefined;
-    if (queued !== undefined) {
-      // A bystander: back to the front of the queue, to run elsewhere.
-      queued.worker = undefined;
-      this.#queue.unshift(queued);
-    }
+    this.#stopHead(w);
     settle();
-    this.#dispatch();
+    this.dispatch();
   }
 
-  #onMessage(w: PoolWorker, message: FromWorker): void {
+  /**
+   * The head task of `w` was settled while it may run: the tasks behind it
+   * go back to the queue and the worker is killed, unless one of them has
+   * started, which means the head has ended already.
+   */
+  #stopHead(w: PoolWorker): void {
+    const head = w.head!;
+    head.abandoned = true;
+    this.requeue(w.revokeFrom(1));
+    if (w.shipped.length > 1 && w.sharesMemory) return;
+    const rest = w.takeAll();
+    this.remove(w);
+    for (const task of rest) {
+      if (task === head) continue;
+      // Only without shared memory: a task shipped behind one that had to
+      // stop (stoppable tasks travel alone, so this is a last resort).
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" was killed to stop a task ahead of this one`,
+        ),
+      );
+    }
+  }
+
+  protected override onMessage(w: PoolWorker, message: FromWorker): void {
     if (w.dead) return;
     switch (message.t) {
+      case "done":
+        return this.#onResults(w, message);
       case "ready":
         w.ready = true;
         return;
       case "initError":
-        return this.#break(
+        return this.break(
           `the initializer failed in worker "${w.name}"`,
           unmarshalError(message.error),
         );
       case "crash":
-        return this.#onCrash(
+        return this.onCrash(
           w,
           message.how,
           message.error && unmarshalError(message.error),
+          message.id,
         );
     }
-    const task = w.held[0];
-    if (task === undefined || task.id !== message.id) return; // abandoned
-    w.held.shift();
-    task.worker = undefined;
-    if (!task.future.done()) {
-      this.#completed++;
-      if (message.t === "ok") task.future.setResult(message.value);
+  }
+
+  #onResults(w: PoolWorker, message: Extract<FromWorker, { t: "done" }>) {
+    const { results } = message;
+    let key: PaceKey | undefined;
+    let calls = 0;
+    for (const result of results) {
+      const task = w.head;
+      if (task === undefined || task.id !== result.id) continue;
+      w.finishHead();
+      if (calls === 0) key = task.key;
+      calls += task.calls;
+      if (task.future.done()) continue; // aborted: its result is dropped
+      this.completed++;
+      if (result.ok) task.future.setResult(result.value);
       else {
-        this.#failed++;
-        task.future.setException(unmarshalError(message.error));
+        this.failed++;
+        task.future.setException(unmarshalError(result.error));
       }
     }
-    this.#promote(w);
-    this.#dispatch();
-  }
-
-  /** After `w` finished its head task: the queued one becomes the head. */
-  #promote(w: PoolWorker): void {
-    const next = w.held[0];
-    if (next !== undefined) {
-      if (next.abandoned) {
-        w.held.length = 0;
-        this.#remove(w);
-      } else {
-        w.claim(next);
-        // A failed cancel() may have marked it running already.
-        if (next.future.state === "pending") {
-          next.future.setRunningOrNotifyCancel();
-        }
-      }
-      return;
+    // Pacing learns the time of one call (of the first task's function).
+    if (calls > 0) this.pacing.record(key!, message.busy / calls);
+    this.#advance(w);
+    if (w.dead) return this.dispatch();
+    if (w.dispatched >= this.config.maxTasksPerWorker) {
+      if (w.shipped.length === 0) this.remove(w);
+    } else if (w.shipped.length <= this.pacing.batch(this.queue.peek())) {
+      this.fill(w);
     }
-    if (w.dispatched >= this.#config.maxTasksPerWorker) this.#remove(w);
+    this.dispatch();
   }
 
-  #onCrash(w: PoolWorker, how: string, cause: unknown): void {
+  /** After results: the new head task is marked as running. */
+  #advance(w: PoolWorker): void {
+    const head = w.head;
+    if (head === undefined) return;
+    if (head.abandoned) return this.#stopHead(w);
+    w.claim(head);
+    // A failed cancel() may have marked it running already.
+    if (head.future.state === "pending") head.future.setRunningOrNotifyCancel();
+  }
+
+  protected override onCrash(
+    w: PoolWorker,
+    how: string,
+    cause: unknown,
+    id?: number,
+  ): void {
     if (w.dead) return;
     if (!w.ready) {
-      return this.#break(`worker "${w.name}" could not start: ${how}`, cause);
+      return this.break(`worker "${w.name}" could not start: ${how}`, cause);
     }
-    const [head, queued] = w.held;
-    w.held.length = 0;
-    this.#remove(w);
+    const tasks = [...w.shipped];
+    let blamed = tasks.findIndex((task) => task.id === id);
+    if (blamed < 0) blamed = 0;
+    // Those behind the one that ran never started: back to the queue.
+    this.requeue(w.revokeFrom(blamed + 1));
     const message = `Worker "${w.name}" died while running a task: ${how}`;
-    if (queued !== undefined) {
-      if (w.revoke(queued)) {
-        queued.worker = undefined;
-        this.#queue.unshift(queued);
-      } else {
-        this.#fail(queued, new WorkerCrashedError(message, { cause }));
-      }
+    const requeue: PoolTask[] = [];
+    const left = w.takeAll();
+    this.remove(w);
+    for (const task of left) {
+      const index = tasks.indexOf(task);
+      if (!w.sharesMemory && index > blamed) requeue.push(task);
+      else this.fail(task, new WorkerCrashedError(message, { cause }));
     }
-    if (head !== undefined) {
-      this.#fail(head, new WorkerCrashedError(message, { cause }));
-    }
-    this.#dispatch();
+    this.requeue(requeue);
+    this.dispatch();
   }
 
-  #break(message: string, cause: unknown): void {
-    if (this.#broken !== undefined) return;
+  protected override break(message: string, cause: unknown): void {
+    if (this.broken !== undefined) return;
     if (cause instanceof Error && !message.includes(cause.message)) {
       message += ` (${cause.name}: ${cause.message})`;
     }
-    this.#broken = { message, cause };
-    const tasks = this.#queue.drain();
-    for (const w of [...this.#workers]) {
-      tasks.push(...w.held);
-      w.held.length = 0;
-      this.#remove(w);
+    this.broken = { message, cause };
+    const tasks = this.queue.drain();
+    for (const w of [...this.workers]) {
+      tasks.push(...w.takeAll());
+      this.remove(w);
     }
-    for (const task of tasks) this.#fail(task, this.#brokenError());
-    this.#settleIdle();
-  }
-
-  #dispatch(): void {
-    if (this.#broken !== undefined) return;
-    while (this.#queue.length > 0) {
-      const task = this.#queue.peek()!;
-      if (task.future.done()) {
-        this.#queue.shift();
-        continue;
-      }
-      const w = this.#pick();
-      if (w === undefined) break;
-      this.#queue.shift();
-      try {
-        w.send(task);
-      } catch (error) {
-        this.#fail(task, error);
-        continue;
-      }
-      if (w.held.length === 1) task.future.setRunningOrNotifyCancel();
-    }
-    this.#settleIdle();
-  }
-
-  /** An idle worker, else a new one, else one that can hold a queued task. */
-  #pick(): PoolWorker | undefined {
-    let holder: PoolWorker | undefined;
-    const max = this.#config.maxTasksPerWorker;
-    for (const w of this.#workers) {
-      if (w.dispatched >= max) continue;
-      if (w.held.length === 0) return w;
-      if (holder === undefined && w.held.length === 1 && !w.held[0].abandoned) {
-        holder = w;
-      }
-    }
-    if (this.#workers.size < this.#config.maxWorkers) return this.#spawn();
-    return holder;
-  }
-
-  #spawn(): PoolWorker | undefined {
-    const { name, permissions, initializer, initargs } = this.#config;
-    let w: PoolWorker;
-    try {
-      w = new PoolWorker(
-        `${name} ${this.#nextWorker++}`,
-        permissions,
-        this.#handlers,
-      );
-    } catch (error) {
-      // E.g. permissions the program itself does not have.
-      this.#break("a worker could not be created", error);
-      return undefined;
-    }
-    this.#workers.add(w);
-    try {
-      w.init(
-        initializer && { fn: refOf(initializer), args: initargs },
-      );
-    } catch (error) {
-      this.#break("its initargs cannot be sent to a worker", error);
-      return undefined;
-    }
-    return w;
-  }
-
-  #remove(w: PoolWorker): void {
-    if (w.dead) return;
-    w.terminate();
-    this.#workers.delete(w);
-  }
-
-  /**
-   * Idle workers get their idle timer, or go at once after shutdown; the
-   * shutdown waiters are released when the last worker is gone.
-   */
-  #settleIdle(): void {
-    const queue = this.#queue;
-    while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
-    const drained = queue.length === 0 || this.#broken !== undefined;
-    for (const w of this.#workers) {
-      if (w.held.length > 0) continue;
-      if (this.#shut && drained) this.#remove(w);
-      else w.startIdle(this.#config.idleTimeout, () => this.#remove(w));
-    }
-    if (this.#workers.size === 0 && (this.#shut || this.#broken)) {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    for (const task of tasks) this.fail(task, this.brokenError());
+    this.settleIdle();
   }
 }

@@ -1,22 +1,34 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// One worker of a pool: the Worker itself, its shared task slots, the tasks
-// it holds (the one it runs, and at most one queued), and its idle timer.
+// The pool's side of one worker: its transport, the tasks shipped to it and
+// not finished (in the order it runs them), their shared slots when the
+// worker shares memory, and its idle timer.
 import { startTimer } from "../future/_timeout.ts";
 import type { PoolFuture } from "./_pool_future.ts";
-import type { FunctionSource } from "./_function_source.ts";
 import type { TaskSpec } from "./_task.ts";
-import type { FromWorker, FunctionRef, ToWorker } from "./_protocol.ts";
-import { QUEUED, REVOKED, SLOTS, STARTED, tagOf } from "./_protocol.ts";
+import type { PaceKey } from "./_pool_pacing.ts";
+import type { FunctionRef, RunTask } from "./_protocol.ts";
+import { QUEUED, REVOKED, STARTED, STOPPED, tagOf } from "./_protocol.ts";
+import type {
+  Transport,
+  TransportFactory,
+  TransportHandlers,
+} from "./_transport.ts";
 
 /** A submitted task, wherever it is: in the pool's queue or on a worker. */
 export interface PoolTask {
   id: number;
   fn: TaskSpec;
+  /** What the pool learns this task's usual length under. */
+  key: PaceKey;
+  /** How many calls of its function it makes (a map chunk's length). */
+  calls: number;
   args: unknown[];
   batch: boolean;
   transfer: Transferable[] | undefined;
   future: PoolFuture<unknown>;
-  /** The worker holding it, if any. */
+  /** Whether a signal or a timeout may stop it while it runs. */
+  stoppable: boolean;
+  /** The worker it was shipped to, until it finishes or comes back. */
   worker: PoolWorker | undefined;
   slot: number;
   tag: number;
@@ -24,110 +36,200 @@ export interface PoolTask {
   abandoned: boolean;
 }
 
-export interface WorkerHandlers {
-  message(worker: PoolWorker, message: FromWorker): void;
-  error(worker: PoolWorker, message: string): void;
-}
+/** Slots per worker: the most tasks it can hold shipped at once. */
+export const MAX_SHIPPED = 1024;
 
 export class PoolWorker {
   readonly name: string;
-  readonly held: PoolTask[] = [];
+  /** Whether shipped tasks can be taken back (shared slots). */
+  readonly sharesMemory: boolean;
+  /** Shipped and not finished, in order; the first one runs. */
+  readonly shipped: PoolTask[] = [];
   ready = false;
   dead = false;
-  /** Tasks sent to this worker, for `maxTasksPerWorker`. */
+  /** Tasks shipped to this worker, for `maxTasksPerWorker`. */
   dispatched = 0;
-  #worker: Worker;
-  #slots: Int32Array;
+  /** When the pool last heard of progress, or the worker became busy. */
+  lastProgress = performance.now();
+  #transport: Transport;
+  #slots: Int32Array | undefined;
+  #freeSlots: number[] = [];
+  #shipments = 0;
   #sent = new Set<number>();
   #stopIdle: (() => void) | undefined;
 
+  /** Starts the worker; throws if it cannot even be created. */
   constructor(
     name: string,
-    permissions: Deno.PermissionOptions | undefined,
-    handlers: WorkerHandlers,
+    factory: TransportFactory,
+    handlers: TransportHandlers,
   ) {
     this.name = name;
-    const buffer = new SharedArrayBuffer(SLOTS * 4);
-    this.#slots = new Int32Array(buffer);
-    this.#worker = new Worker(new URL("./_worker.ts", import.meta.url), {
-      type: "module",
-      name,
-      ...(permissions === undefined ? {} : { deno: { permissions } }),
-    });
-    this.#worker.onmessage = (event: MessageEvent<FromWorker>) =>
-      handlers.message(this, event.data);
-    this.#worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      handlers.error(this, event.message);
-    };
+    this.#transport = factory(name, handlers);
+    this.sharesMemory = this.#transport.sharesMemory;
+    if (this.sharesMemory) {
+      this.#slots = new Int32Array(new SharedArrayBuffer(MAX_SHIPPED * 4));
+      for (let i = MAX_SHIPPED - 1; i >= 0; i--) this.#freeSlots.push(i);
+    }
+  }
+
+  /** The task it runs (or is about to), if any. */
+  get head(): PoolTask | undefined {
+    return this.shipped[0];
   }
 
   /** Sends the start-up message; throws if `initargs` cannot be cloned. */
   init(init: { fn: FunctionRef; args: unknown[] } | undefined): void {
-    const slots = this.#slots.buffer as SharedArrayBuffer;
-    this.#post({ t: "init", slots, init });
+    const slots = this.#slots?.buffer as SharedArrayBuffer | undefined;
+    this.#transport.post({ t: "init", slots, init });
   }
 
   /**
-   * Sends a task: as the one to run now when the worker holds none, else as
-   * its queued one. Throws (a `DataCloneError`) and keeps nothing if the
-   * arguments cannot be cloned.
+   * Ships tasks in one message, to run after those it holds. Throws (a
+   * `DataCloneError`) and keeps nothing if one cannot be sent. The first
+   * task shipped to an empty worker is marked started at once.
    */
-  send(task: PoolTask): void {
-    const head = this.held.length === 0;
-    const slot = head ? 0 : 1 - this.held[0].slot;
-    const tag = tagOf(task.id);
-    Atomics.store(this.#slots, slot, tag | (head ? STARTED : QUEUED));
-    const { fn } = task;
-    const ship = "code" in fn && !this.#sent.has(fn.id);
-    const ref: FunctionRef = "code" in fn
-      ? (ship ? { src: fn.id, code: fn.code } : { src: fn.id })
-      : fn;
-    try {
-      this.#post({
-        t: "run",
+  ship(tasks: PoolTask[]): void {
+    const start = this.shipped.length === 0;
+    const message: RunTask[] = new Array(tasks.length);
+    let transfer: Transferable[] | undefined;
+    const fresh: number[] = [];
+    for (let i = 0; i < tasks.length; i++) {
+      const task = tasks[i];
+      const { fn } = task;
+      let ref: FunctionRef;
+      if ("code" in fn) {
+        const ship = !this.#sent.has(fn.id) && !fresh.includes(fn.id);
+        if (ship) fresh.push(fn.id);
+        ref = ship ? { src: fn.id, code: fn.code } : { src: fn.id };
+      } else ref = fn;
+      let slot = -1;
+      const tag = tagOf(++this.#shipments);
+      if (this.#slots !== undefined) {
+        slot = this.#freeSlots.pop()!;
+        Atomics.store(
+          this.#slots,
+          slot,
+          tag | (start && i === 0 ? STARTED : QUEUED),
+        );
+      }
+      task.slot = slot;
+      task.tag = tag;
+      if (task.transfer !== undefined) {
+        (transfer ??= []).push(...task.transfer);
+      }
+      message[i] = {
         id: task.id,
         slot,
         tag,
         fn: ref,
         args: task.args,
         batch: task.batch,
-      }, task.transfer);
+      };
+    }
+    try {
+      this.#transport.post({ t: "run", tasks: message }, transfer);
     } catch (error) {
-      Atomics.store(this.#slots, slot, tag | REVOKED);
+      for (const task of tasks) this.#freeSlot(task);
       throw error;
     }
-    if (ship) this.#sent.add((fn as FunctionSource).id);
-    task.worker = this;
-    task.slot = slot;
-    task.tag = tag;
-    this.held.push(task);
-    this.dispatched++;
+    for (const id of fresh) this.#sent.add(id);
+    for (const task of tasks) {
+      task.worker = this;
+      this.shipped.push(task);
+    }
+    this.dispatched += tasks.length;
+    if (start) this.lastProgress = performance.now();
     this.stopIdle();
   }
 
   /**
-   * Takes back a task this worker holds but has not started: `true` if the
-   * worker will now never start it, `false` if it already has.
+   * Takes back a shipped task that has not started: `true` if the worker
+   * will now never start it (it is no longer held here), `false` if it has
+   * started or cannot be taken back (no shared memory).
    */
   revoke(task: PoolTask): boolean {
+    if (this.#slots === undefined || task.worker !== this) return false;
     const old = Atomics.compareExchange(
       this.#slots,
       task.slot,
       task.tag | QUEUED,
       task.tag | REVOKED,
     );
-    return old === (task.tag | QUEUED) || old === (task.tag | REVOKED);
+    if (old !== (task.tag | QUEUED)) return false;
+    this.shipped.splice(this.shipped.indexOf(task), 1);
+    this.#release(task);
+    return true;
   }
 
-  /** Marks the task as started unless the worker already did. */
-  claim(task: PoolTask): void {
-    Atomics.compareExchange(
+  /**
+   * Takes back every task from index `from` on that has not started (and
+   * can move: not one whose buffers were transferred to this worker).
+   * Returns those taken back, in order.
+   */
+  revokeFrom(from: number): PoolTask[] {
+    if (this.#slots === undefined) return [];
+    const taken: PoolTask[] = [];
+    for (const task of this.shipped.slice(from)) {
+      if (task.transfer === undefined && this.revoke(task)) taken.push(task);
+    }
+    return taken;
+  }
+
+  /**
+   * Marks a shipped task as started unless the worker already did; `false`
+   * if it was taken back. Once it is, `revoke` can no longer win.
+   */
+  claim(task: PoolTask): boolean {
+    if (this.#slots === undefined) return true;
+    const old = Atomics.compareExchange(
       this.#slots,
       task.slot,
       task.tag | QUEUED,
       task.tag | STARTED,
     );
+    return old !== (task.tag | REVOKED);
+  }
+
+  /** Raises the task's stop flag, which its code may read while it runs. */
+  requestStop(task: PoolTask): void {
+    if (this.#slots === undefined || task.slot < 0) return;
+    Atomics.compareExchange(
+      this.#slots,
+      task.slot,
+      task.tag | STARTED,
+      task.tag | STOPPED,
+    );
+  }
+
+  /** The head task finished (its result is in); returns it. */
+  finishHead(): PoolTask {
+    const task = this.shipped.shift()!;
+    this.#release(task);
+    this.lastProgress = performance.now();
+    return task;
+  }
+
+  /** Everything shipped and not finished, now no longer held here. */
+  takeAll(): PoolTask[] {
+    const tasks = this.shipped.splice(0);
+    for (const task of tasks) this.#release(task);
+    return tasks;
+  }
+
+  #release(task: PoolTask): void {
+    task.worker = undefined;
+    this.#freeSlot(task);
+  }
+
+  #freeSlot(task: PoolTask): void {
+    if (task.slot >= 0) this.#freeSlots.push(task.slot);
+    task.slot = -1;
+  }
+
+  /** Slots left for more tasks. */
+  get room(): number {
+    return this.#slots === undefined ? MAX_SHIPPED : this.#freeSlots.length;
   }
 
   /** Starts the idle timer unless it runs already. */
@@ -141,13 +243,14 @@ export class PoolWorker {
     this.#stopIdle = undefined;
   }
 
-  terminate(): void {
+  /**
+   * Stops the worker for good. Returns a promise that settles once it is
+   * gone, when the transport can tell (a child process is reaped).
+   */
+  kill(): Promise<void> | undefined {
     this.dead = true;
     this.stopIdle();
-    this.#worker.terminate();
-  }
-
-  #post(message: ToWorker, transfer?: Transferable[]): void {
-    this.#worker.postMessage(message, transfer ?? []);
+    this.#transport.kill();
+    return (this.#transport as { closed?: Promise<void> }).closed;
   }
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The messages between a pool and its workers, and the shared slots that
-// decide, without a round trip, whether a queued task may still start.
+// decide, without a round trip, whether a shipped task may still start.
 import type { MarshalledError } from "./_marshal.ts";
 
 /**
@@ -12,44 +12,74 @@ export type FunctionRef =
   | { src: number; code?: string }
   | { url: string; name: string };
 
+/** One task of a `run` message. */
+export interface RunTask {
+  id: number;
+  /** Its slot in the worker's shared slots; -1 without shared memory. */
+  slot: number;
+  /** Names this shipment of the task in its slot (see `tagOf`). */
+  tag: number;
+  fn: FunctionRef;
+  args: unknown[];
+  /** `args` is a batch of single arguments; the result is their results. */
+  batch: boolean;
+}
+
 /** Main thread to worker. */
 export type ToWorker =
   | {
     t: "init";
-    /** The worker's task slots (an `Int32Array` over it). */
-    slots: SharedArrayBuffer;
+    /**
+     * The worker's task slots (an `Int32Array` over it), when it shares
+     * memory with the pool; without them every task received runs.
+     */
+    slots?: SharedArrayBuffer;
     init?: { fn: FunctionRef; args: unknown[] };
   }
   | {
     t: "run";
-    id: number;
-    slot: number;
-    tag: number;
-    fn: FunctionRef;
-    args: unknown[];
-    /** `args` is a batch of single arguments; the reply is their results. */
-    batch: boolean;
+    /** Run in this order, one at a time, after those sent before. */
+    tasks: RunTask[];
   };
+
+/** The outcome of one task. */
+export type TaskResult =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: MarshalledError };
 
 /** Worker to main thread. */
 export type FromWorker =
   | { t: "ready" }
   | { t: "initError"; error: MarshalledError }
-  | { t: "ok"; id: number; value: unknown }
-  | { t: "err"; id: number; error: MarshalledError }
-  | { t: "crash"; how: string; error?: MarshalledError };
+  | {
+    t: "done";
+    /** In the order the tasks ran. */
+    results: TaskResult[];
+    /** Milliseconds the worker spent running these tasks. */
+    busy: number;
+  }
+  | {
+    t: "crash";
+    how: string;
+    error?: MarshalledError;
+    /** The task the worker was running, if it was running one. */
+    id?: number;
+  };
 
-// Each worker has two slots, one for the task it runs and one for the task
-// it holds queued. A slot holds `tag | state`, the tag naming the task, so
-// a stale message can never claim a slot reused by a later task. The worker
-// moves QUEUED to STARTED before running a task; the pool moves QUEUED to
-// REVOKED to cancel one. Both use compareExchange, so exactly one wins.
-export const SLOTS = 2;
+// A worker with shared memory has a row of slots, one per task it has been
+// shipped and not finished. A slot holds `tag | state`, the tag naming one
+// shipment, so a stale message can never claim a slot reused later. The
+// worker moves QUEUED to STARTED before running a task; the pool moves
+// QUEUED to REVOKED to take a task back (a cancel, or to run it elsewhere).
+// Both use compareExchange, so exactly one wins. The pool may move STARTED
+// to STOPPED to ask a running task to end (it reads its slot).
 export const QUEUED = 0;
 export const STARTED = 1;
 export const REVOKED = 2;
+export const STOPPED = 3;
+const STATE_BITS = 2;
 
-/** The tag of a task id: its low 29 bits, shifted past the state. */
-export function tagOf(id: number): number {
-  return (id & 0x1fffffff) << 2;
+/** The tag of a shipment number: its low 29 bits, shifted past the state. */
+export function tagOf(shipment: number): number {
+  return (shipment & 0x1fffffff) << STATE_BITS;
 }

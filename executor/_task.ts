@@ -58,6 +58,11 @@ export function taskSpec(fn: TaskFunction<never, unknown>): TaskSpec {
     : functionSource(fn as (...args: never[]) => unknown);
 }
 
+/** What a pool learns the time of one call of a task's function under. */
+export function paceKey(spec: TaskSpec): number | string {
+  return "code" in spec ? spec.id : `${spec.name}@${spec.url}`;
+}
+
 /** How the worker is told of a task's function, source included. */
 export function refOf(spec: TaskSpec): FunctionRef {
   return "code" in spec ? { src: spec.id, code: spec.code } : spec;
@@ -71,4 +76,26 @@ export function needsCloneCheck(args: unknown[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Throws a `RangeError` unless `minWorkers` is an integer from 0 to
+ * `maxWorkers`.
+ */
+export function checkMinWorkers(minWorkers: unknown, maxWorkers: number): void {
+  if (
+    typeof minWorkers !== "number" || !Number.isInteger(minWorkers) ||
+    minWorkers < 0
+  ) {
+    throw new RangeError(
+      `minWorkers must be a non-negative integer, got ${
+        typeof minWorkers === "number" ? minWorkers : typeof minWorkers
+      }`,
+    );
+  }
+  if (minWorkers > maxWorkers) {
+    throw new RangeError(
+      `minWorkers (${minWorkers}) must not exceed maxWorkers (${maxWorkers})`,
+    );
+  }
 }

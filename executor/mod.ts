@@ -1,10 +1,11 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 /**
  * Executors, Python's `concurrent.futures` pools: a
- * {@linkcode WorkerPoolExecutor} (also exported as `ProcessPoolExecutor`)
- * runs tasks in parallel on Deno Workers, an {@linkcode AsyncPoolExecutor}
- * bounds async work on the current thread. Both implement
- * {@linkcode Executor}: `submit`, `map`, `shutdown`, `await using`.
+ * {@linkcode WorkerPoolExecutor} runs tasks in parallel on Deno Workers, a
+ * {@linkcode ProcessPoolExecutor} in child processes (which a timeout
+ * really stops), an {@linkcode AsyncPoolExecutor} bounds async work on the
+ * current thread. All implement {@linkcode Executor}: `submit`, `map`,
+ * `shutdown`, `await using`.
  *
  * @example Bounding async work
  * ```ts

@@ -1,20 +1,347 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-import { WorkerPoolExecutor } from "./worker_pool_executor.ts";
+import type { Future } from "../future/future.ts";
+import type {
+  Executor,
+  ExecutorStats,
+  MapOptions,
+  RunOptions,
+  ShutdownOptions,
+  TaskFunction,
+} from "./executor.ts";
+import type { WorkerPoolExecutorOptions } from "./worker_pool_executor.ts";
+import { mapTasks } from "./_map.ts";
+import { Pool } from "./_pool.ts";
+import { taskSpec } from "./_task.ts";
+import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
+import { checkProcessSupport, processTransport } from "./_process_transport.ts";
+
+/** Options for {@linkcode ProcessPoolExecutor}. */
+// deno-lint-ignore no-explicit-any
+export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
+  extends Omit<WorkerPoolExecutorOptions<A>, "permissions"> {
+  /**
+   * The child processes' sandbox, given to each as `--allow-*` flags:
+   * `"inherit"` (every permission this program holds), `"none"`, or an
+   * object read as for a Deno Worker, where a key left out is denied.
+   * Plain functions run under any sandbox; a module task needs read
+   * access to its files (e.g. `read: [dir]`). A denied access fails the
+   * task with an error named `NotCapable`. No unstable flag is needed.
+   * @default {"inherit"}
+   */
+  permissions?: Deno.PermissionOptions | "inherit";
+  /** V8 flags for the children, e.g. `["--max-old-space-size=128"]`. */
+  v8Flags?: string[];
+}
 
 /**
- * Python's name for {@linkcode WorkerPoolExecutor}, for ported code: the
- * same class, running tasks on Deno Workers instead of processes.
+ * Python's process pool, for real: runs tasks in parallel in child
+ * processes of the Deno binary running this program (`Deno.execPath()`).
+ * Arguments and results cross by structured clone (V8 serialization, as
+ * pickle); a value that cannot be cloned fails its future with an error
+ * named `DataCloneError`.
  *
- * @example
+ * Stopping a task (its `timeout`, its `signal`, `terminateWorkers()`)
+ * kills its process with `SIGKILL`, so CPU-bound work stops at once, which
+ * no Worker can promise; a fresh process takes its place. A child that
+ * exits, is killed or runs out of memory fails only the task it ran, with
+ * `WorkerCrashedError` naming how it ended. A task's `console.log` reaches
+ * this program's stdout and stderr; no child outlives the pool, nor this
+ * program, even one killed with `SIGKILL`.
+ *
+ * Tasks are plain functions (self-contained, shipped by source) or
+ * {@linkcode moduleTask}s; a child resolves imports as this program does
+ * (same working directory and config file) from Deno's cache. Several
+ * queued tasks may travel in one message when that is faster; a task
+ * shipped to a child counts as running, as in Python (`cancel()` returns
+ * `false` for it), so the pool keeps tasks until a child is about to need
+ * them, and never ships one behind a task that has run longer than the
+ * pool's usual task.
+ *
+ * Starting a process costs tens of milliseconds and each message a system
+ * call: for many small tasks, or in browsers, use
+ * {@linkcode WorkerPoolExecutor}.
+ *
+ * @example CPU-bound work in two processes
  * ```ts
- * import { ProcessPoolExecutor } from "@concurrent/futures";
+ * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
  * import assert from "node:assert/strict";
  *
- * await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
- * assert.equal(await ex.submit((s: string) => s.toUpperCase(), "hi").result(), "HI");
+ * function fib(n: number): number {
+ *   return n < 2 ? n : fib(n - 1) + fib(n - 2);
+ * }
+ *
+ * await using ex = new ProcessPoolExecutor({ maxWorkers: 2 });
+ * const futures = [20, 21, 22].map((n) => ex.submit(fib, n));
+ * const results = [];
+ * for (const f of futures) results.push(await f.result());
+ * assert.deepEqual(results, [6765, 10946, 17711]);
  * ```
  */
-export const ProcessPoolExecutor: typeof WorkerPoolExecutor =
-  WorkerPoolExecutor;
-/** Python's name for {@linkcode WorkerPoolExecutor}. */
-export type ProcessPoolExecutor = WorkerPoolExecutor;
+export class ProcessPoolExecutor implements Executor {
+  #pool: Pool;
+  #maxWorkers: number;
+
+  /**
+   * Creates the pool. Processes start on demand, when work is submitted,
+   * except `minWorkers` of them, which start now.
+   *
+   * @param options Every {@linkcode WorkerPoolExecutor} option, with
+   * `permissions` for the children's flags, and `v8Flags`.
+   * @throws {Deno.errors.NotCapable} If this program lacks `--allow-run`
+   * (or `--allow-env`), which starting the children needs.
+   * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
+   * positive integer, `minWorkers` is not an integer from 0 to
+   * `maxWorkers`, `idleTimeout` is negative, or a V8 flag holds a comma.
+   * @throws {TypeError} For bad `permissions`, or an `initializer` that is
+   * not a function or module task.
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * assert.throws(() => new ProcessPoolExecutor({ maxWorkers: 0 }), RangeError);
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 2, name: "demo" });
+   * assert.equal(ex.maxWorkers, 2);
+   * ```
+   */
+  constructor(options: ProcessPoolExecutorOptions = {}) {
+    const { permissions = "inherit", v8Flags } = options;
+    checkProcessSupport();
+    const config = poolConfig(
+      options as CommonPoolOptions,
+      "ProcessPoolExecutor",
+      processTransport({ permissions, v8Flags }),
+    );
+    this.#maxWorkers = config.maxWorkers;
+    this.#pool = new Pool(config);
+  }
+
+  /**
+   * The most processes, and so the most tasks running at once.
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 3 });
+   * assert.equal(ex.maxWorkers, 3);
+   * ```
+   */
+  get maxWorkers(): number {
+    return this.#maxWorkers;
+  }
+
+  /**
+   * A snapshot: live `workers` (processes), `busy` ones, `queued` tasks
+   * (not started), `completed` tasks (failed ones included) and `failed`
+   * ones.
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   * await ex.submit((x: number) => x, 1).result();
+   * await ex.submit(() => { throw new Error("no"); }).exception();
+   * const { completed, failed, workers } = ex.stats;
+   * assert.deepEqual({ completed, failed, workers }, {
+   *   completed: 2, failed: 1, workers: 1,
+   * });
+   * ```
+   */
+  get stats(): ExecutorStats {
+    return this.#pool.stats;
+  }
+
+  /**
+   * Schedules `fn(...args)` in a child process.
+   *
+   * @param fn A self-contained function or a {@linkcode moduleTask}.
+   * @param args Its arguments, copied by V8 serialization.
+   * @returns The future of its result. An argument that cannot be cloned
+   * fails it at once (a `DataCloneError`), as does a broken executor
+   * (`BrokenExecutorError`).
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TypeError} If `fn` cannot be sent to a process (a native,
+   * bound or method-shorthand function).
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   * const future = ex.submit(async (a: number, b: number) => a * b, 6, 7);
+   * assert.equal(await future.result(), 42);
+   * ```
+   */
+  submit<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    ...args: A
+  ): Future<Awaited<R>> {
+    return this.run(fn, args);
+  }
+
+  /**
+   * `submit` with per-task options: `signal` and `timeout` stop the task,
+   * even a running one, by killing its process with `SIGKILL` (the future
+   * is cancelled, or fails with `TimeoutError`), so its work stops at once
+   * and a fresh process takes over; `transfer` is accepted and copies.
+   *
+   * @param fn A self-contained function or a {@linkcode moduleTask}.
+   * @param args Its arguments, as an array.
+   * @param options `signal`, `timeout` (ms from this call), `transfer`.
+   * @returns The future of its result.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} If `timeout` is negative.
+   * @throws {TypeError} If `fn` cannot be sent to a process.
+   *
+   * @example Stopping an endless loop
+   * ```ts
+   * import { ProcessPoolExecutor, TimeoutError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   * const stuck = ex.run(() => {
+   *   for (;;) Math.random();
+   * }, [], { timeout: 50 });
+   * await assert.rejects(stuck.result(), TimeoutError);
+   * assert.equal(await ex.submit(() => "still serving").result(), "still serving");
+   * ```
+   */
+  run<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    args: A,
+    options: RunOptions = {},
+  ): Future<Awaited<R>> {
+    const spec = taskSpec(fn as TaskFunction<never, unknown>);
+    if (!Array.isArray(args)) {
+      throw new TypeError("run() takes the task's arguments as an array");
+    }
+    return this.#pool.submit(spec, args, options) as Future<Awaited<R>>;
+  }
+
+  /**
+   * Calls `fn` on every item in the child processes and yields the results
+   * in input order. `chunksize` sends that many items per task, which
+   * makes many small tasks cheaper; see {@linkcode MapOptions}.
+   *
+   * @param fn A self-contained function or a {@linkcode moduleTask}, called
+   * with one item.
+   * @param items An iterable or async iterable; endless with `buffersize`.
+   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
+   * @returns An async iterator of the results.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
+   * @throws {TimeoutError} From the iterator, when `timeout` passes.
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 2 });
+   * const squares = [];
+   * for await (const n of ex.map((x: number) => x * x, [1, 2, 3, 4])) {
+   *   squares.push(n);
+   * }
+   * assert.deepEqual(squares, [1, 4, 9, 16]);
+   * ```
+   */
+  map<A, R>(
+    fn: TaskFunction<[A], R>,
+    items: Iterable<A> | AsyncIterable<A>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<Awaited<R>> {
+    const spec = taskSpec(fn as TaskFunction<never, unknown>);
+    this.#pool.checkOpen();
+    return mapTasks<A, Awaited<R>>(
+      (batch) =>
+        this.#pool.submit(spec, batch, { batch: true }) as Future<
+          Awaited<R>[]
+        >,
+      items,
+      options,
+      true,
+      // map() items are checked when they travel, as chunks are.
+      (item) =>
+        this.#pool.submit(spec, [item], { precheck: false }) as Future<
+          Awaited<R>
+        >,
+    );
+  }
+
+  /**
+   * Refuses new work. With `cancelFutures`, tasks still in the pool's
+   * queue are cancelled (those shipped to a process count as running).
+   * Processes exit as soon as they have no more work; with `wait` (the
+   * default) the promise resolves once they are all gone. Calling it again
+   * is harmless.
+   *
+   * @param options `wait` and `cancelFutures`.
+   *
+   * @example
+   * ```ts
+   * import { InvalidStateError, ProcessPoolExecutor } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   * const futures = [1, 2, 3].map((n) => ex.submit((x: number) => x + 1, n));
+   * await ex.shutdown();
+   * assert.equal(futures[2].resultNow(), 4);
+   * assert.throws(() => ex.submit(() => 0), InvalidStateError);
+   * ```
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    return this.#pool.shutdown(wait, cancelFutures);
+  }
+
+  /**
+   * Kills every child process now (`SIGKILL`) and shuts the executor down
+   * (Python 3.14's `terminate_workers`): running tasks fail with
+   * `WorkerCrashedError`, tasks that have not started are cancelled.
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor, WorkerCrashedError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   * const stuck = ex.submit(() => {
+   *   for (;;) Math.random();
+   * });
+   * const next = ex.submit(() => 1);
+   * await ex.shutdown({ wait: false });
+   * ex.terminateWorkers();
+   * await assert.rejects(stuck.result(), WorkerCrashedError);
+   * assert.equal(next.cancelled(), true);
+   * ```
+   */
+  terminateWorkers(): void {
+    this.#pool.terminateWorkers();
+  }
+
+  /**
+   * `shutdown({ wait: true })`, for `await using` (Python's `with` block).
+   *
+   * @example
+   * ```ts
+   * import { ProcessPoolExecutor } from "@concurrent/futures/executor";
+   * import assert from "node:assert/strict";
+   *
+   * let future;
+   * {
+   *   await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   *   future = ex.submit(() => "done");
+   * }
+   * assert.equal(future.resultNow(), "done");
+   * ```
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+}

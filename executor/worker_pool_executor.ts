@@ -1,6 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type { Future } from "../future/future.ts";
-import { checkTimeout } from "../future/_timeout.ts";
 import type {
   Executor,
   ExecutorStats,
@@ -11,11 +10,10 @@ import type {
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
-import { checkPositiveInteger, taskSpec } from "./_task.ts";
+import { taskSpec } from "./_task.ts";
 import { checkRunOptions } from "./_run_options.ts";
-
-/** How long an idle worker lives by default: one second. */
-const DEFAULT_IDLE_TIMEOUT = 1000;
+import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
+import { workerTransport } from "./_worker_transport.ts";
 
 /** Options for {@linkcode WorkerPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
@@ -25,6 +23,12 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
    * integer). @default {navigator.hardwareConcurrency}
    */
   maxWorkers?: number;
+  /**
+   * Workers started at construction and kept past `idleTimeout` (an
+   * integer from 0 to `maxWorkers`), so that the first tasks do not wait
+   * for a worker to start. @default {0}
+   */
+  minWorkers?: number;
   /**
    * Runs once in every worker before its first task, with `initargs`; its
    * global state is visible to the tasks. If it throws, the executor is
@@ -46,7 +50,14 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   idleTimeout?: number;
   /**
    * Sandboxes the workers, e.g. `"none"`; by default they inherit the
-   * program's permissions. Needs `--unstable-worker-options`.
+   * program's permissions.
+   *
+   * Needs `--unstable-worker-options` (or `"unstable": ["worker-options"]`
+   * in the program's `deno.json`). Without it, Deno ends the whole program
+   * with exit code 70 when the first worker starts, and no API tells a
+   * library beforehand whether the flag is set. A library that cannot
+   * count on its users' flags should sandbox with
+   * {@linkcode ProcessPoolExecutor}, which needs no unstable flag.
    */
   permissions?: Deno.PermissionOptions;
   /** The pool's name; workers are named after it. */
@@ -61,13 +72,18 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
  * A task is a plain function, shipped to each worker once by its source
  * text (so it must be self-contained: no closure over outer variables; it
  * may `await import(...)`), or a {@linkcode moduleTask}, imported once per
- * worker. Both may be sync or async. A worker runs one task at a time and
- * may hold the next one queued, which hides the messaging round trip;
- * `cancel()` of such a queued task still means it never starts.
+ * worker. Both may be sync or async. A worker runs one task at a time.
+ * When tasks wait, the pool ships several to a worker in one message,
+ * sized to keep it busy for about one round trip, and results come back
+ * in batches too; a lone task on an idle pool still goes at once. Every
+ * guarantee holds for each task of a batch: `cancel()` returns `true`
+ * exactly when the task will never start, aborting one task hurts no
+ * other, and an idle worker takes back tasks waiting behind a slow one.
  *
  * Errors come back with their class (for built-in ones), `name`,
- * `message`, the worker-side `stack` and `cause`. A worker that dies fails
- * only the task it was running, with `WorkerCrashedError`, and is replaced.
+ * `message`, the worker-side `stack` and `cause`. A worker that dies
+ * (an uncaught error, `self.close()`, `Deno.exit()`) fails only the task
+ * it was running, with `WorkerCrashedError`, and is replaced.
  *
  * @example CPU-bound work on two workers
  * ```ts
@@ -90,12 +106,14 @@ export class WorkerPoolExecutor implements Executor {
   #maxWorkers: number;
 
   /**
-   * Creates the pool. Workers start on demand, when work is submitted.
+   * Creates the pool. Workers start on demand, when work is submitted,
+   * except `minWorkers` of them, which start now.
    *
-   * @param options `maxWorkers`, `initializer`/`initargs`,
+   * @param options `maxWorkers`, `minWorkers`, `initializer`/`initargs`,
    * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`.
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
-   * positive integer, or `idleTimeout` is negative.
+   * positive integer, `minWorkers` is not an integer from 0 to
+   * `maxWorkers`, or `idleTimeout` is negative.
    * @throws {TypeError} If `initializer` is not a function or module task,
    * or cannot be sent to a worker.
    *
@@ -110,33 +128,14 @@ export class WorkerPoolExecutor implements Executor {
    * ```
    */
   constructor(options: WorkerPoolExecutorOptions = {}) {
-    const {
-      maxWorkers = Math.max(1, navigator.hardwareConcurrency ?? 1),
-      initializer,
-      initargs = [],
-      maxTasksPerWorker = Infinity,
-      idleTimeout = DEFAULT_IDLE_TIMEOUT,
-      permissions,
-      name = "WorkerPoolExecutor",
-    } = options;
-    checkPositiveInteger(maxWorkers, "maxWorkers");
-    checkPositiveInteger(maxTasksPerWorker, "maxTasksPerWorker", true);
-    checkTimeout(idleTimeout, "idleTimeout");
-    if (!Array.isArray(initargs)) {
-      throw new TypeError("initargs must be an array of arguments");
-    }
-    this.#maxWorkers = maxWorkers;
-    this.#pool = new Pool({
-      maxWorkers,
-      initializer: initializer === undefined
-        ? undefined
-        : taskSpec(initializer as TaskFunction<never, unknown>),
-      initargs,
-      maxTasksPerWorker,
-      idleTimeout,
-      permissions,
-      name: String(name),
-    });
+    const config = poolConfig(
+      options as CommonPoolOptions,
+      "WorkerPoolExecutor",
+      workerTransport(options.permissions),
+    );
+    this.#maxWorkers = config.maxWorkers;
+    // Without minWorkers, nothing starts before the first task.
+    this.#pool = new Pool(config);
   }
 
   /**
@@ -297,6 +296,12 @@ export class WorkerPoolExecutor implements Executor {
         >,
       items,
       options,
+      true,
+      // map() items are checked when they travel, as chunks are.
+      (item) =>
+        this.#pool.submit(spec, [item], { precheck: false }) as Future<
+          Awaited<R>
+        >,
     );
   }
 

@@ -5,6 +5,7 @@ import {
   type Executor,
   type ExecutorStats,
   InvalidStateError,
+  ProcessPoolExecutor,
   TimeoutError,
   WorkerPoolExecutor,
 } from "../mod.ts";
@@ -12,6 +13,7 @@ import {
 type Pool = Executor & { readonly stats: ExecutorStats };
 const executors: [string, () => Pool][] = [
   ["WorkerPoolExecutor", () => new WorkerPoolExecutor({ maxWorkers: 2 })],
+  ["ProcessPoolExecutor", () => new ProcessPoolExecutor({ maxWorkers: 2 })],
   ["AsyncPoolExecutor", () => new AsyncPoolExecutor({ maxWorkers: 2 })],
 ];
 
@@ -103,8 +105,11 @@ for (const [name, make] of executors) {
   Deno.test(`${name}.map stops on its signal and cancels what has not started`, async () => {
     await using ex = make();
     const controller = new AbortController();
+    // With a buffersize, a result that is ready is still handed out by
+    // an async step, which sees the abort below.
     const iterator = ex.map(sleepThen, [1, 40, 40, 40, 40, 40, 40], {
       signal: controller.signal,
+      buffersize: 10,
     });
     assert.deepEqual(await iterator.next(), { done: false, value: 1 });
     const next = iterator.next();
@@ -162,6 +167,18 @@ for (const [name, make] of executors) {
     assert.deepEqual(seen, [1, 2]);
   });
 }
+
+Deno.test("map with chunksize 1: an item that cannot be cloned fails in its turn", async () => {
+  for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
+    await using ex = new Pool({ maxWorkers: 2 });
+    const seen: unknown[] = [];
+    const items: unknown[] = [1, 2, 3, () => 4, 5];
+    await assert.rejects(async () => {
+      for await (const v of ex.map((x: unknown) => x, items)) seen.push(v);
+    }, { name: "DataCloneError" });
+    assert.deepEqual(seen, [1, 2, 3]);
+  }
+});
 
 Deno.test("map's timeout counts from the call; ready results still come", async () => {
   await using ex = new AsyncPoolExecutor();

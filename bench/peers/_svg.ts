@@ -92,7 +92,7 @@ function panels(results: Results): Panel[] {
         "cpu",
         (r) => speedup(results, r.contestant.id),
         times,
-        ["ours", "py", "piscina", "tinypool"],
+        ["ours", "proc", "py", "piscina", "tinypool"],
       ),
       format: times,
     },

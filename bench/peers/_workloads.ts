@@ -111,6 +111,27 @@ export function workloads(s: Sizes): Workload[] {
           deno("ours", "map", n, w, s.chunksize),
         ),
         c(
+          "ours-map1",
+          "this module: map (chunksize 1)",
+          "ours",
+          "deno",
+          deno("ours", "map", n, w, 1),
+        ),
+        c(
+          "proc-submit",
+          "this module: ProcessPoolExecutor.submit",
+          "ours",
+          "deno",
+          deno("process", "submit", n, w),
+        ),
+        c(
+          "proc-map",
+          `this module: ProcessPoolExecutor.map (chunksize ${s.chunksize})`,
+          "ours",
+          "deno",
+          deno("process", "map", n, w, s.chunksize),
+        ),
+        c(
           "py-submit",
           "Python ProcessPoolExecutor.submit",
           "peer",
@@ -137,6 +158,13 @@ export function workloads(s: Sizes): Workload[] {
           "peer",
           "npm",
           node("tinypool", "trivial", n, w),
+        ),
+        c(
+          "bare-1",
+          "bare Deno Worker, 1 in flight per worker",
+          "limit",
+          "deno",
+          deno("bare", "trivial", n, w, 1),
         ),
         c(
           "bare-2",
@@ -167,6 +195,13 @@ export function workloads(s: Sizes): Workload[] {
           "ours",
           "deno",
           deno("ours", "cpu", s.primesBelow, s.chunks, w),
+        ),
+        c(
+          "proc",
+          "this module: ProcessPoolExecutor.submit",
+          "ours",
+          "deno",
+          deno("process", "cpu", s.primesBelow, s.chunks, w),
         ),
         c(
           "serial-deno",
@@ -218,6 +253,13 @@ export function workloads(s: Sizes): Workload[] {
       warmUp: true,
       contestants: [
         c("ours", "this module", "ours", "deno", deno("ours", "startup", w)),
+        c(
+          "proc",
+          "this module: ProcessPoolExecutor",
+          "ours",
+          "deno",
+          deno("process", "startup", w),
+        ),
         c(
           "py",
           "Python ProcessPoolExecutor (fork)",
@@ -339,21 +381,28 @@ const cmp = (
 /** Every ratio reported, with the issue's targets. */
 export const COMPARISONS: Comparison[] = [
   cmp("trivial", "time", "ours-submit", "py-submit", 6),
-  cmp("trivial", "time", "ours-submit", "piscina", 2),
+  cmp("trivial", "time", "ours-submit", "piscina", 4),
   cmp("trivial", "time", "ours-submit", "tinypool"),
+  cmp("trivial", "time", "ours-submit", "bare-1", 2),
   cmp("trivial", "time", "ours-submit", "bare-2"),
   cmp("trivial", "time", "ours-submit", "bare-all"),
+  cmp("trivial", "time", "ours-map1", "ours-submit", 1),
   cmp("trivial", "time", "ours-map", "py-map", 2),
   cmp("trivial", "time", "ours-map", "piscina"),
   cmp("trivial", "time", "ours-map", "tinypool"),
   cmp("trivial", "time", "ours-map", "bare-all"),
+  cmp("trivial", "time", "proc-submit", "py-submit", 5),
+  cmp("trivial", "time", "proc-map", "py-map", 2),
   // A speed-up comparison of a row with itself is its absolute speed-up.
-  cmp("cpu", "speedup", "ours", "ours", 1.8),
+  cmp("cpu", "speedup", "ours", "ours", 1.85),
   cmp("cpu", "speedup", "ours", "piscina", 1),
-  cmp("cpu", "speedup", "ours", "tinypool"),
+  cmp("cpu", "speedup", "ours", "tinypool", 1),
   cmp("cpu", "speedup", "ours", "py"),
   cmp("cpu", "time", "ours", "piscina"),
+  cmp("cpu", "speedup", "proc", "proc"),
+  cmp("cpu", "speedup", "proc", "py"),
   cmp("startup", "time", "ours", "py"),
+  cmp("startup", "time", "proc", "py"),
   cmp("startup", "time", "ours", "piscina"),
   cmp("startup", "time", "ours", "tinypool"),
   cmp("startup", "time", "ours", "bare"),
@@ -368,6 +417,7 @@ export const COMPARISONS: Comparison[] = [
 /** The serial row each pool's speed-up is measured against (same runtime). */
 export const SERIAL_OF: Record<string, string> = {
   ours: "serial-deno",
+  proc: "serial-deno",
   py: "serial-py",
   piscina: "serial-node",
   tinypool: "serial-node",

@@ -55,14 +55,14 @@ async function load(path: string): Promise<Record<string, unknown>> {
   return await import(new URL(path, import.meta.url).href);
 }
 
-async function executorClass(): Promise<
-  new (options?: { maxWorkers?: number }) => PoolLike
-> {
+async function executorClass(
+  name = "WorkerPoolExecutor",
+): Promise<new (options?: { maxWorkers?: number }) => PoolLike> {
   const mod = await load("../../executor/mod.ts");
-  if (typeof mod.WorkerPoolExecutor !== "function") {
-    throw new Skip("not implemented yet (executor/ WorkerPoolExecutor)");
+  if (typeof mod[name] !== "function") {
+    throw new Skip(`not implemented yet (executor/ ${name})`);
   }
-  return mod.WorkerPoolExecutor as new (
+  return mod[name] as new (
     options?: { maxWorkers?: number },
   ) => PoolLike;
 }
@@ -145,10 +145,11 @@ function bareWorkers(count: number): Worker[] {
 
 type Workload = (...args: string[]) => Promise<Outcome>;
 
-const contestants: Record<string, Record<string, Workload>> = {
-  ours: {
+/** The pool workloads, for either of this module's pools. */
+function poolWorkloads(className: string): Record<string, Workload> {
+  return {
     async submit(n = "20000", workers = "2") {
-      const Pool = await executorClass();
+      const Pool = await executorClass(className);
       const pool = new Pool({ maxWorkers: Number(workers) });
       await warm(pool, Number(workers));
       const t0 = performance.now();
@@ -164,7 +165,7 @@ const contestants: Record<string, Record<string, Workload>> = {
     },
 
     async map(n = "20000", workers = "2", chunksize = "100") {
-      const Pool = await executorClass();
+      const Pool = await executorClass(className);
       const pool = new Pool({ maxWorkers: Number(workers) });
       await warm(pool, Number(workers));
       const items = Array.from({ length: Number(n) }, (_, i) => i);
@@ -179,7 +180,7 @@ const contestants: Record<string, Record<string, Workload>> = {
     },
 
     async cpu(limit = "2000000", chunks = "16", workers = "2") {
-      const Pool = await executorClass();
+      const Pool = await executorClass(className);
       const pool = new Pool({ maxWorkers: Number(workers) });
       await warm(pool, Number(workers));
       const parts = ranges(Number(limit), Number(chunks));
@@ -193,7 +194,7 @@ const contestants: Record<string, Record<string, Workload>> = {
     },
 
     async startup(workers = "2") {
-      const Pool = await executorClass();
+      const Pool = await executorClass(className);
       const t0 = performance.now();
       const pool = new Pool({ maxWorkers: Number(workers) });
       const value = await pool.submit(identity, 42).result();
@@ -201,6 +202,13 @@ const contestants: Record<string, Record<string, Workload>> = {
       await pool.shutdown({ wait: true });
       return { ms, check: value };
     },
+  };
+}
+
+const contestants: Record<string, Record<string, Workload>> = {
+  process: poolWorkloads("ProcessPoolExecutor"),
+  ours: {
+    ...poolWorkloads("WorkerPoolExecutor"),
 
     async switches(n = "100000", yields = "10") {
       const { EventLoop, sleep } = await loopModule();

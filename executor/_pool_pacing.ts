@@ -1,0 +1,98 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// How much work a pool ships to a worker at a time, learnt per function as
+// the time of one call (a map chunk of n items costs n calls). Tasks go in
+// batches sized to keep a worker busy for about one message round trip, so
+// that many small tasks cost few messages while long ones are not piled up
+// behind each other; a function the pool has not timed yet goes one task
+// at a time. A worker that has run its current task for much longer than
+// usual counts as stalled: with shared memory, an idle worker takes all its
+// waiting tasks back.
+
+/** What pacing is learnt for: a function. */
+export type PaceKey = number | string;
+
+/** What pacing needs to know of a task. */
+export interface Paced {
+  key: PaceKey;
+  /** How many calls of its function it makes (a map chunk's length). */
+  calls: number;
+}
+
+/** How long a batch should keep a worker busy, in ms. */
+const WINDOW_MS = 1;
+/** The most tasks in one message. */
+const MAX_BATCH = 256;
+/** A task running this many times the usual task's length is a long one. */
+const STALL_FACTOR = 4;
+/** ... but never before this many ms: the message round trip's noise. */
+const STALL_FLOOR_MS = 2;
+/** Weight of the newest measure in the running average. */
+const ALPHA = 0.25;
+
+export class Pacing {
+  /**
+   * For tests: when set, every pool takes this as the length (ms) of every
+   * task, so that what it ships at once does not depend on the machine.
+   */
+  static assume: number | undefined = undefined;
+
+  /** Each function's usual time per call in ms (a running average). */
+  #measured = new Map<PaceKey, number>();
+
+  /** The usual length of this task in ms; NaN while unknown. */
+  #usual(task: Paced | undefined): number {
+    if (Pacing.assume !== undefined) return Pacing.assume;
+    if (task === undefined) return NaN;
+    return (this.#measured.get(task.key) ?? NaN) * task.calls;
+  }
+
+  /** Folds in calls of function `key` that took `ms` each. */
+  record(key: PaceKey, ms: number): void {
+    const usual = this.#measured.get(key);
+    this.#measured.set(
+      key,
+      usual === undefined ? ms : usual + ALPHA * (ms - usual),
+    );
+  }
+
+  /** Tasks like this one per message: about one round trip's worth. */
+  batch(task: Paced | undefined): number {
+    const usual = this.#usual(task);
+    if (Number.isNaN(usual)) return 1;
+    const size = Math.ceil(WINDOW_MS / Math.max(usual, 1e-3));
+    return Math.min(MAX_BATCH, Math.max(1, size));
+  }
+
+  /**
+   * The most tasks like this one a worker should hold, the running one
+   * included. Tasks that take longer than a round trip gain nothing from
+   * waiting on the worker, and could be held hostage there: one at a
+   * time. Shorter ones get two batches, so that the worker never waits
+   * for a message.
+   */
+  depth(task: Paced | undefined): number {
+    const batch = this.batch(task);
+    return batch === 1 ? 1 : 2 * batch;
+  }
+
+  /**
+   * Whether a worker whose current task has run for `elapsed` ms
+   * may hold one more queued behind it, which hides the round trip between
+   * two long tasks: only if that task is no longer than usual so far (the
+   * pool may not know yet), and tasks are long enough for a round trip to
+   * matter. Short tasks travel in batches instead.
+   */
+  prefetch(task: Paced, elapsed: number): boolean {
+    const usual = this.#usual(task);
+    if (Number.isNaN(usual)) return true;
+    return usual >= WINDOW_MS && elapsed < usual;
+  }
+
+  /** Milliseconds of no progress after which a busy worker is stalled. */
+  stallAfter(task: Paced): number {
+    const usual = this.#usual(task);
+    return Number.isNaN(usual)
+      ? STALL_FLOOR_MS
+      : Math.max(STALL_FLOOR_MS, STALL_FACTOR * usual);
+  }
+}

@@ -1,0 +1,50 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The worker pools that share one set of tests: each test file registers
+// its cases once per pool with `forEachPool`.
+import {
+  ProcessPoolExecutor,
+  WorkerPoolExecutor,
+  type WorkerPoolExecutorOptions,
+} from "../../mod.ts";
+
+/** What the shared tests use of a pool class. */
+export type PoolClass = new (
+  options?: Omit<WorkerPoolExecutorOptions, "permissions">,
+) => WorkerPoolExecutor | ProcessPoolExecutor;
+
+export interface PoolKind {
+  /** The class name, used in test names. */
+  name: string;
+  Pool: PoolClass;
+  /**
+   * Whether workers share memory with the caller: a task shipped to a
+   * worker can still be cancelled, and tasks may count in shared memory.
+   */
+  sharesMemory: boolean;
+  /**
+   * Whether a stopped task's work really stops. On Workers it does not
+   * (Deno cannot interrupt a busy Worker), so an "endless" task there
+   * must watch a flag the test file sets at its end.
+   */
+  kills: boolean;
+}
+
+export const POOLS: PoolKind[] = [
+  {
+    name: "WorkerPoolExecutor",
+    Pool: WorkerPoolExecutor,
+    sharesMemory: true,
+    kills: false,
+  },
+  {
+    name: "ProcessPoolExecutor",
+    Pool: ProcessPoolExecutor,
+    sharesMemory: false,
+    kills: true,
+  },
+];
+
+/** Calls `register` once per pool kind. */
+export function forEachPool(register: (kind: PoolKind) => void): void {
+  for (const kind of POOLS) register(kind);
+}
