@@ -14,6 +14,7 @@ import { Pool } from "./_pool.ts";
 import { taskSpec } from "./_task.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
 import { checkProcessSupport, processTransport } from "./_process_transport.ts";
+import { checkRunOptions } from "./_run_options.ts";
 
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
@@ -221,6 +222,7 @@ export class ProcessPoolExecutor implements Executor {
     if (!Array.isArray(args)) {
       throw new TypeError("run() takes the task's arguments as an array");
     }
+    checkRunOptions(options);
     return this.#pool.submit(spec, args, options) as Future<Awaited<R>>;
   }
 

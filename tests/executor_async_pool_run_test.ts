@@ -1,5 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// AsyncPoolExecutor.run and the task context on the current thread.
+// AsyncPoolExecutor.run and the task context on the current thread; the
+// checks of run() options on every pool.
 import assert from "node:assert/strict";
 import {
   AsyncPoolExecutor,
@@ -7,8 +8,8 @@ import {
   moduleTask,
   type TaskContext,
   TimeoutError,
-  WorkerPoolExecutor,
 } from "../mod.ts";
+import { forEachPool } from "./_util/pools.ts";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fixtures = new URL("./fixtures/context_tasks.ts", import.meta.url);
@@ -345,14 +346,22 @@ Deno.test("AsyncPoolExecutor.run: cancel() of a running task still returns false
   assert.equal(ex.stats.completed, 1);
 });
 
-Deno.test("WorkerPoolExecutor.run checks grace and onProgress at the call", async () => {
-  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
-  const fn = () => 1;
-  assert.throws(() => ex.run(fn, [], { grace: -1 }), RangeError);
-  assert.throws(() => ex.run(fn, [], { grace: NaN }), RangeError);
-  assert.throws(
-    () => ex.run(fn, [], { onProgress: "no" as unknown as () => void }),
-    TypeError,
-  );
-  assert.equal(ex.stats.workers, 0, "nothing was started");
+forEachPool(({ name, Pool }) => {
+  Deno.test(`${name}.run checks its options at the call`, async () => {
+    await using ex = new Pool({ maxWorkers: 1 });
+    const fn = () => 1;
+    assert.throws(() => ex.run(fn, [], { grace: -1 }), RangeError);
+    assert.throws(() => ex.run(fn, [], { grace: NaN }), RangeError);
+    assert.throws(() => ex.run(fn, [], { timeout: -1 }), RangeError);
+    assert.throws(
+      () => ex.run(fn, [], { onProgress: "no" as unknown as () => void }),
+      TypeError,
+    );
+    assert.throws(
+      () => ex.run(fn, [], { signal: {} as AbortSignal }),
+      TypeError,
+    );
+    assert.throws(() => ex.run(fn, [], null as unknown as object), TypeError);
+    assert.equal(ex.stats.workers, 0, "nothing was started");
+  });
 });
