@@ -3,7 +3,8 @@
 // `buffersize`, batched by `chunksize`, with a deadline and a signal.
 import type { Future } from "../future/future.ts";
 import { TimeoutError } from "../future/errors.ts";
-import { checkTimeout, startTimer } from "../future/_timeout.ts";
+import { checkTimeout } from "../future/_timeout.ts";
+import { race } from "../future/_race.ts";
 import type { MapOptions } from "./executor.ts";
 import { checkPositiveInteger } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
@@ -262,37 +263,10 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #within<T>(promise: Promise<T>): Promise<T> {
     const signal = this.#signal;
     if (this.#deadline === Infinity && signal === undefined) return promise;
-    // Once the race is lost, the promise's own outcome must not go unhandled.
-    promise.catch(() => {});
-    return new Promise<T>((resolve, reject) => {
-      const left = this.#deadline - performance.now();
-      if (left <= 0) {
-        reject(this.#timeoutError());
-        return;
-      }
-      const onAbort = () => {
-        cleanup();
-        reject(signal!.reason);
-      };
-      const stop = this.#deadline === Infinity
-        ? () => {}
-        : startTimer(Math.ceil(left), () => {
-          cleanup();
-          reject(this.#timeoutError());
-        });
-      const cleanup = () => {
-        stop();
-        signal?.removeEventListener("abort", onAbort);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      promise.then((v) => {
-        cleanup();
-        resolve(v);
-      }, (e) => {
-        cleanup();
-        reject(e);
-      });
-    });
+    const timeout = this.#deadline === Infinity
+      ? undefined
+      : Math.ceil(this.#deadline - performance.now());
+    return race(promise, { timeout, signal }, () => this.#timeoutError());
   }
 
   #timeoutError(): TimeoutError {

@@ -4,10 +4,10 @@
 // and when tasks travel is `_pool_scheduler.ts`'s.
 import {
   InvalidStateError,
-  TimeoutError,
+  type TimeoutError,
   WorkerCrashedError,
 } from "../future/errors.ts";
-import { checkTimeout, startTimer } from "../future/_timeout.ts";
+import { checkTimeout } from "../future/_timeout.ts";
 import type { Future } from "../future/future.ts";
 import type { ExecutorStats, RunOptions } from "./executor.ts";
 import type { FromWorker } from "./_protocol.ts";
@@ -17,6 +17,7 @@ import type { PaceKey } from "./_pool_pacing.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
 import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
+import { armStop } from "./_run_options.ts";
 
 export type { PoolConfig };
 
@@ -99,22 +100,7 @@ export class Pool extends PoolScheduler {
       return future;
     }
     if (task.stoppable) {
-      const stop = timeout === undefined ? () => {} : startTimer(
-        timeout,
-        () =>
-          this.#abort(
-            task,
-            new TimeoutError(
-              `The task did not finish within ${timeout} ms`,
-            ),
-          ),
-      );
-      const onAbort = () => this.#abort(task, undefined);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      future.addDoneCallback(() => {
-        stop();
-        signal?.removeEventListener("abort", onAbort);
-      });
+      armStop(future, options, (error) => this.#abort(task, error));
     }
     this.queue.push(task);
     // Only an idle (or new) worker takes a task now, or one that may hold
