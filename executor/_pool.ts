@@ -17,7 +17,8 @@ import type { PaceKey } from "./_pool_pacing.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
 import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
-import { armStop } from "./_run_options.ts";
+import { armStop, deliverProgress } from "./_run_options.ts";
+import { stopReasonOf } from "./_stop.ts";
 
 export type { PoolConfig };
 
@@ -71,8 +72,15 @@ export class Pool extends PoolScheduler {
       precheck?: boolean;
     },
   ): Future<unknown> {
-    const { signal, timeout, transfer, batch = false, precheck = !batch } =
-      options;
+    const {
+      signal,
+      timeout,
+      transfer,
+      onProgress,
+      grace = 0,
+      batch = false,
+      precheck = !batch,
+    } = options;
     this.checkOpen();
     if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
     const task: PoolTask = {
@@ -84,7 +92,10 @@ export class Pool extends PoolScheduler {
       batch,
       transfer,
       future: new PoolFuture(() => this.#revoke(task)),
+      onProgress,
       stoppable: timeout !== undefined || signal !== undefined,
+      grace,
+      stop: undefined,
       worker: undefined,
       slot: -1,
       tag: 0,
@@ -100,7 +111,11 @@ export class Pool extends PoolScheduler {
       return future;
     }
     if (task.stoppable) {
-      armStop(future, options, (error) => this.#abort(task, error));
+      armStop(
+        future,
+        options,
+        (error, reason) => this.#abort(task, error, reason),
+      );
     }
     this.queue.push(task);
     // Only an idle (or new) worker takes a task now, or one that may hold
@@ -146,16 +161,16 @@ export class Pool extends PoolScheduler {
     for (const task of this.queue.drain()) task.future.forceCancel();
     for (const w of [...this.workers]) {
       for (const task of w.revokeFrom(1)) task.future.forceCancel();
+      const error = new WorkerCrashedError(
+        `Worker "${w.name}" was terminated by terminateWorkers()`,
+      );
+      // A Worker's thread ends only once its loop looks at the flag.
+      if (w.head !== undefined) {
+        w.requestStop(w.head, stopReasonOf(undefined, error));
+      }
       const tasks = w.takeAll();
       this.remove(w);
-      for (const task of tasks) {
-        this.fail(
-          task,
-          new WorkerCrashedError(
-            `Worker "${w.name}" was terminated by terminateWorkers()`,
-          ),
-        );
-      }
+      for (const task of tasks) this.fail(task, error);
     }
     this.settleIdle();
   }
@@ -171,8 +186,15 @@ export class Pool extends PoolScheduler {
     return false;
   }
 
-  /** An abort (`error` undefined) or a timeout of a task, wherever it is. */
-  #abort(task: PoolTask, error: TimeoutError | undefined): void {
+  /**
+   * An abort (`error` undefined, the signal's `reason`) or a timeout of a
+   * task, wherever it is: the future settles now.
+   */
+  #abort(
+    task: PoolTask,
+    error: TimeoutError | undefined,
+    reason?: unknown,
+  ): void {
     const { future } = task;
     if (future.done()) return;
     const settle = () => {
@@ -181,37 +203,50 @@ export class Pool extends PoolScheduler {
     };
     const w = task.worker;
     if (w === undefined) return settle();
-    if (w.head !== task) {
-      if (w.revoke(task)) {
-        settle();
-        return this.dispatch();
-      }
-      // It started, so the tasks before it are done and their results on
-      // the way: the worker goes once they are in.
-      task.abandoned = true;
-      return settle();
+    if (w.head !== task && w.revoke(task)) {
+      settle();
+      return this.dispatch();
     }
-    this.#stopHead(w);
+    task.stop = stopReasonOf(error, reason);
+    task.abandoned = true;
+    // Settled first: onProgress hears nothing more, whatever happens next.
     settle();
+    // Not the head, yet started: the tasks before it are done and their
+    // results on the way. It is stopped once they are in (`#advance`).
+    if (w.head !== task) return;
+    this.#stopHead(w);
     this.dispatch();
   }
 
   /**
    * The head task of `w` was settled while it may run: the tasks behind it
-   * go back to the queue and the worker is killed, unless one of them has
-   * started, which means the head has ended already.
+   * go back to the queue, and it is asked to stop. If it ends within its
+   * `grace`, the worker stays; otherwise the worker is killed. Unless a
+   * task behind it has started, which means the head has ended already.
    */
   #stopHead(w: PoolWorker): void {
     const head = w.head!;
-    head.abandoned = true;
     this.requeue(w.revokeFrom(1));
-    if (w.shipped.length > 1 && w.sharesMemory) return;
+    if (w.shipped.length > 1 && w.hasStarted(w.shipped[1])) return;
+    w.requestStop(head, head.stop!);
+    if (head.grace > 0) {
+      w.startGrace(head.grace, () => {
+        if (w.head !== head || w.dead) return;
+        this.#kill(w, head);
+        this.dispatch();
+      });
+    } else this.#kill(w, head);
+  }
+
+  /** Kills `w` to end its head task, which is settled already. */
+  #kill(w: PoolWorker, head: PoolTask): void {
     const rest = w.takeAll();
     this.remove(w);
     for (const task of rest) {
       if (task === head) continue;
-      // Only without shared memory: a task shipped behind one that had to
-      // stop (stoppable tasks travel alone, so this is a last resort).
+      // Those that could not move: sent with buffers transferred to this
+      // worker, or shipped to a process behind the head (stoppable tasks
+      // travel alone, so this is a last resort).
       this.fail(
         task,
         new WorkerCrashedError(
@@ -221,11 +256,26 @@ export class Pool extends PoolScheduler {
     }
   }
 
+  /** Progress values of a task on `w`, for its `onProgress`. */
+  #onProgress(w: PoolWorker, id: number, values: unknown[]): void {
+    // The task reporting is the one running: at the head, or just behind
+    // tasks whose results are on the way.
+    for (const task of w.shipped) {
+      if (task.id !== id) continue;
+      if (task.onProgress !== undefined) {
+        deliverProgress(task.onProgress, values, task.future);
+      }
+      return;
+    }
+  }
+
   protected override onMessage(w: PoolWorker, message: FromWorker): void {
     if (w.dead) return;
     switch (message.t) {
       case "done":
         return this.#onResults(w, message);
+      case "progress":
+        return this.#onProgress(w, message.id, message.values);
       case "ready":
         w.ready = true;
         return;

@@ -7,7 +7,16 @@ import type { PoolFuture } from "./_pool_future.ts";
 import type { TaskSpec } from "./_task.ts";
 import type { PaceKey } from "./_pool_pacing.ts";
 import type { FunctionRef, RunTask } from "./_protocol.ts";
-import { QUEUED, REVOKED, STARTED, STOPPED, tagOf } from "./_protocol.ts";
+import {
+  MAX_SHIPPED,
+  QUEUED,
+  REVOKED,
+  STARTED,
+  STOP_AREA_OFFSET,
+  STOPPED,
+  tagOf,
+} from "./_protocol.ts";
+import { STOP_AREA_BYTES, type StopReason, writeStop } from "./_stop.ts";
 import type {
   Transport,
   TransportFactory,
@@ -26,8 +35,14 @@ export interface PoolTask {
   batch: boolean;
   transfer: Transferable[] | undefined;
   future: PoolFuture<unknown>;
+  /** Receives its progress values, while the future is pending. */
+  onProgress: ((value: unknown) => void) | undefined;
   /** Whether a signal or a timeout may stop it while it runs. */
   stoppable: boolean;
+  /** Milliseconds it gets to end by itself once stopped. */
+  grace: number;
+  /** Why it was stopped, once it was. */
+  stop: StopReason | undefined;
   /** The worker it was shipped to, until it finishes or comes back. */
   worker: PoolWorker | undefined;
   slot: number;
@@ -36,8 +51,7 @@ export interface PoolTask {
   abandoned: boolean;
 }
 
-/** Slots per worker: the most tasks it can hold shipped at once. */
-export const MAX_SHIPPED = 1024;
+export { MAX_SHIPPED };
 
 export class PoolWorker {
   readonly name: string;
@@ -57,6 +71,7 @@ export class PoolWorker {
   #shipments = 0;
   #sent = new Set<number>();
   #stopIdle: (() => void) | undefined;
+  #stopGrace: (() => void) | undefined;
 
   /** Starts the worker; throws if it cannot even be created. */
   constructor(
@@ -68,7 +83,8 @@ export class PoolWorker {
     this.#transport = factory(name, handlers);
     this.sharesMemory = this.#transport.sharesMemory;
     if (this.sharesMemory) {
-      this.#slots = new Int32Array(new SharedArrayBuffer(MAX_SHIPPED * 4));
+      const shared = new SharedArrayBuffer(STOP_AREA_OFFSET + STOP_AREA_BYTES);
+      this.#slots = new Int32Array(shared, 0, MAX_SHIPPED);
       for (let i = MAX_SHIPPED - 1; i >= 0; i--) this.#freeSlots.push(i);
     }
   }
@@ -126,6 +142,7 @@ export class PoolWorker {
         args: task.args,
         batch: task.batch,
       };
+      if (task.onProgress !== undefined) message[i].progress = true;
     }
     try {
       this.#transport.post({ t: "run", tasks: message }, transfer);
@@ -191,21 +208,59 @@ export class PoolWorker {
     return old !== (task.tag | REVOKED);
   }
 
-  /** Raises the task's stop flag, which its code may read while it runs. */
-  requestStop(task: PoolTask): void {
-    if (this.#slots === undefined || task.slot < 0) return;
-    Atomics.compareExchange(
-      this.#slots,
-      task.slot,
-      task.tag | STARTED,
-      task.tag | STOPPED,
-    );
+  /**
+   * Whether a shipped task has started (or was stopped), as far as the
+   * pool can tell: without shared memory it cannot, and says `false`.
+   */
+  hasStarted(task: PoolTask): boolean {
+    if (this.#slots === undefined || task.slot < 0) return false;
+    return Atomics.load(this.#slots, task.slot) !== (task.tag | QUEUED);
+  }
+
+  /**
+   * Asks a running task to stop: its stop flag goes up where it shares
+   * memory (the reason left beside it first), and a "stop" message
+   * follows for code that awaits.
+   */
+  requestStop(task: PoolTask, reason: StopReason): void {
+    const slots = this.#slots;
+    if (slots !== undefined && task.slot >= 0) {
+      writeStop(
+        slots.buffer as SharedArrayBuffer,
+        STOP_AREA_OFFSET,
+        task.tag,
+        reason,
+      );
+      Atomics.compareExchange(
+        slots,
+        task.slot,
+        task.tag | STARTED,
+        task.tag | STOPPED,
+      );
+    }
+    try {
+      this.#transport.post({ t: "stop", id: task.id, reason });
+    } catch {
+      // The reason was checked; a worker that is gone needs no message.
+    }
+  }
+
+  /** Calls `onExpiry` in `ms` unless the head task finishes first. */
+  startGrace(ms: number, onExpiry: () => void): void {
+    this.#endGrace();
+    this.#stopGrace = startTimer(ms, onExpiry);
+  }
+
+  #endGrace(): void {
+    this.#stopGrace?.();
+    this.#stopGrace = undefined;
   }
 
   /** The head task finished (its result is in); returns it. */
   finishHead(): PoolTask {
     const task = this.shipped.shift()!;
     this.#release(task);
+    this.#endGrace();
     this.lastProgress = performance.now();
     return task;
   }
@@ -214,6 +269,7 @@ export class PoolWorker {
   takeAll(): PoolTask[] {
     const tasks = this.shipped.splice(0);
     for (const task of tasks) this.#release(task);
+    this.#endGrace();
     return tasks;
   }
 
@@ -250,6 +306,7 @@ export class PoolWorker {
   kill(): Promise<void> | undefined {
     this.dead = true;
     this.stopIdle();
+    this.#endGrace();
     this.#transport.kill();
     return (this.#transport as { closed?: Promise<void> }).closed;
   }

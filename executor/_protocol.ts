@@ -2,6 +2,7 @@
 // The messages between a pool and its workers, and the shared slots that
 // decide, without a round trip, whether a shipped task may still start.
 import type { MarshalledError } from "./_marshal.ts";
+import type { StopReason } from "./_stop.ts";
 
 /**
  * How a worker finds a task's function: a plain function by a numeric id
@@ -23,6 +24,8 @@ export interface RunTask {
   args: unknown[];
   /** `args` is a batch of single arguments; the result is their results. */
   batch: boolean;
+  /** The caller listens to the task's progress (`onProgress`). */
+  progress?: true;
 }
 
 /** Main thread to worker. */
@@ -40,6 +43,12 @@ export type ToWorker =
     t: "run";
     /** Run in this order, one at a time, after those sent before. */
     tasks: RunTask[];
+  }
+  | {
+    /** Stop task `id`: its signal aborts, `throwIfCancelled()` throws. */
+    t: "stop";
+    id: number;
+    reason: StopReason;
   };
 
 /** The outcome of one task. */
@@ -59,6 +68,12 @@ export type FromWorker =
     busy: number;
   }
   | {
+    /** Values of `this.progress()` of task `id`, in order. */
+    t: "progress";
+    id: number;
+    values: unknown[];
+  }
+  | {
     t: "crash";
     how: string;
     error?: MarshalledError;
@@ -71,8 +86,14 @@ export type FromWorker =
 // shipment, so a stale message can never claim a slot reused later. The
 // worker moves QUEUED to STARTED before running a task; the pool moves
 // QUEUED to REVOKED to take a task back (a cancel, or to run it elsewhere).
-// Both use compareExchange, so exactly one wins. The pool may move STARTED
-// to STOPPED to ask a running task to end (it reads its slot).
+// Both use compareExchange, so exactly one wins. The pool moves STARTED to
+// STOPPED to ask a running task to end: `throwIfCancelled()` reads its
+// slot, and the reason waits in the stop area after the slots (`_stop.ts`).
+/** Slots per worker: the most tasks it can hold shipped at once. */
+export const MAX_SHIPPED = 1024;
+/** Where the stop area (`_stop.ts`) begins in a worker's shared memory. */
+export const STOP_AREA_OFFSET = MAX_SHIPPED * 4;
+
 export const QUEUED = 0;
 export const STARTED = 1;
 export const REVOKED = 2;

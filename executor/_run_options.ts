@@ -34,15 +34,18 @@ export function checkRunOptions(options: RunOptions): void {
 }
 
 /**
- * Calls `onProgress` with each value in order. A throw from the callback
+ * Calls `onProgress` with each value in order, while `future` (if given)
+ * is pending: a callback may stop its own task. A throw from the callback
  * is logged, as Python logs a failing done callback, and the next values
  * are still delivered: the task goes on either way.
  */
 export function deliverProgress(
   onProgress: (value: unknown) => void,
   values: readonly unknown[],
+  future?: Future<unknown>,
 ): void {
   for (let i = 0; i < values.length; i++) {
+    if (future?.done()) return;
     try {
       onProgress(values[i]);
     } catch (error) {

@@ -10,12 +10,17 @@ import type {
   TaskResult,
   ToWorker,
 } from "./_protocol.ts";
-import { QUEUED, STARTED, STOPPED } from "./_protocol.ts";
+import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "./_protocol.ts";
 import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
+import { RunningTaskContext, type TaskContextHooks } from "./_task_context.ts";
+import { readStop, reviveStop, type StopReason, unknownStop } from "./_stop.ts";
+import { CancelledError } from "../future/errors.ts";
+import type { TaskContext } from "./task_context.ts";
 
-type AnyFunction = (...args: unknown[]) => unknown;
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+const NOTHING: Transferable[] = [];
 
 /**
  * Results wait at most this long (ms) for company before they are sent,
@@ -93,7 +98,8 @@ function cloneFailure(error: unknown) {
 /**
  * Runs the tasks the pool sends over `endpoint`. With shared slots in its
  * `init` message (a Worker), a task runs only if it wins its slot from the
- * pool; without (a child process), every task received runs.
+ * pool; without (a child process), every task received runs. Each task is
+ * called with `this` bound to its own `RunningTaskContext`.
  */
 export function startRunner(endpoint: WorkerEndpoint): Runner {
   const functions = new Map<number, AnyFunction>();
@@ -104,7 +110,13 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   let slots: Int32Array | undefined;
   let ready = false;
   let running: RunTask | undefined;
+  let context: RunningTaskContext | undefined;
+  /** Stops of tasks still in the inbox (the initializer runs). */
+  const stopsAhead = new Map<number, StopReason>();
   let results: TaskResult[] = [];
+  /** What each result moves rather than copies, in step with `results`. */
+  let moved: Transferable[][] = [];
+  let moves = false;
   let busy = 0;
   let lastFlush = 0;
   /** How long each function's last call took, in ms. */
@@ -155,17 +167,25 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   function flush(): void {
     if (results.length === 0) return;
     const out = results;
+    const outMoved = moved;
+    const transfer = moves ? outMoved.flat() : undefined;
     results = [];
+    moved = [];
+    moves = false;
     const message: FromWorker = { t: "done", results: out, busy };
     busy = 0;
     lastFlush = performance.now();
     try {
-      endpoint.post(message);
+      endpoint.post(message, transfer);
     } catch (error) {
       // One result cannot be cloned: send them one by one to find it.
-      for (const result of out) {
+      for (let i = 0; i < out.length; i++) {
+        const result = out[i];
         try {
-          endpoint.post({ t: "done", results: [result], busy: 0 });
+          endpoint.post(
+            { t: "done", results: [result], busy: 0 },
+            outMoved[i],
+          );
         } catch {
           endpoint.post({
             t: "done",
@@ -177,8 +197,16 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     }
   }
 
-  /** Whether the task may run: it claims its slot unless it was revoked. */
+  /**
+   * Whether the task may run: it claims its slot unless it was revoked.
+   * A task stopped before it started is answered without running.
+   */
   function claim(task: RunTask): boolean {
+    const early = stopsAhead.get(task.id);
+    if (early !== undefined) {
+      stopsAhead.delete(task.id);
+      return refuse(task, reviveStop(early));
+    }
     if (slots === undefined) return true;
     const old = Atomics.compareExchange(
       slots,
@@ -186,17 +214,58 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       task.tag | QUEUED,
       task.tag | STARTED,
     );
-    // STARTED: the pool claimed it for us; STOPPED: it will see the stop.
-    return old === (task.tag | QUEUED) || old === (task.tag | STARTED) ||
-      old === (task.tag | STOPPED);
+    // STARTED: the pool claimed it for us.
+    if (old === (task.tag | QUEUED) || old === (task.tag | STARTED)) {
+      return true;
+    }
+    if (old === (task.tag | STOPPED)) return refuse(task, reasonIn(task));
+    return false;
   }
 
-  /**
-   * The one place a task's function is called. The task context of a
-   * later version goes in `self`.
-   */
-  function invoke(fn: AnyFunction, task: RunTask): unknown {
-    const self = undefined;
+  /** Answers a task stopped before it started; it does not run. */
+  function refuse(task: RunTask, reason: unknown): false {
+    results.push({
+      id: task.id,
+      ok: false,
+      error: marshalFailure(
+        new CancelledError("The task was stopped before it started", {
+          cause: reason,
+        }),
+      ),
+    });
+    moved.push(NOTHING);
+    return false;
+  }
+
+  /** The reason of a stop the pool left in shared memory for `task`. */
+  function reasonIn(task: RunTask): unknown {
+    const reason = readStop(
+      slots!.buffer as SharedArrayBuffer,
+      STOP_AREA_OFFSET,
+      task.tag,
+    );
+    return reason === undefined ? unknownStop() : reviveStop(reason);
+  }
+
+  /** The `this` of a task: its stop flag, its progress channel. */
+  function contextFor(task: RunTask): RunningTaskContext {
+    const hooks: TaskContextHooks = {};
+    if (slots !== undefined && task.slot >= 0) {
+      const words = slots;
+      const { slot } = task;
+      const stopped = task.tag | STOPPED;
+      hooks.isStopped = () => Atomics.load(words, slot) === stopped;
+      hooks.stopReason = () => reasonIn(task);
+    }
+    if (task.progress) {
+      const { id } = task;
+      hooks.sink = (values) => endpoint.post({ t: "progress", id, values });
+    }
+    return new RunningTaskContext(hooks);
+  }
+
+  /** The one place a task's function is called. */
+  function invoke(fn: AnyFunction, task: RunTask, self: TaskContext): unknown {
     if (!task.batch) return fn.apply(self, task.args);
     return runBatch((item) => fn.call(self, item), task.args);
   }
@@ -208,18 +277,38 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   function execute(task: RunTask): void | Promise<void> {
     // The pool paces itself by the time tasks take, not their loading.
     let start = performance.now();
-    const done = (result: TaskResult) => {
+    const self = contextFor(task);
+    context = self;
+    const done = (result: TaskResult, transfer: Transferable[]) => {
       const took = performance.now() - start;
       busy += took;
       lastTook.set(keyOf(task.fn), took);
       results.push(result);
+      moved.push(transfer);
+      if (transfer.length > 0) moves = true;
     };
-    const ok = (value: unknown) => done({ id: task.id, ok: true, value });
-    const fail = (thrown: unknown) =>
-      done({ id: task.id, ok: false, error: marshalFailure(thrown) });
+    const fail = (thrown: unknown) => {
+      try {
+        self.end();
+      } catch {
+        // The task's own error is the one to report.
+      }
+      done({ id: task.id, ok: false, error: marshalFailure(thrown) }, NOTHING);
+    };
+    const ok = (value: unknown) => {
+      let transfer: Transferable[];
+      try {
+        // Sends the last progress before the result.
+        transfer = self.end();
+      } catch (error) {
+        // A progress value that could not be sent.
+        return fail(error);
+      }
+      done({ id: task.id, ok: true, value }, transfer);
+    };
     const run = (fn: AnyFunction): void | Promise<void> => {
       start = performance.now();
-      const value = invoke(fn, task);
+      const value = invoke(fn, task, self);
       if (isPromise(value)) return Promise.resolve(value).then(ok, fail);
       ok(value);
     };
@@ -251,11 +340,13 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         flush();
         pending.finally(() => {
           running = undefined;
+          context = undefined;
           pump();
         });
         return;
       }
       running = undefined;
+      context = undefined;
       if (performance.now() - lastFlush >= FLUSH_MS) flush();
     }
     flush();
@@ -266,7 +357,12 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if (message.init !== undefined) {
       try {
         const fn = await resolve(message.init.fn);
-        await fn(...message.init.args);
+        const self = new RunningTaskContext();
+        try {
+          await fn.apply(self, message.init.args);
+        } finally {
+          self.end();
+        }
       } catch (error) {
         endpoint.post({ t: "initError", error: marshalFailure(error) });
         return;
@@ -277,10 +373,27 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     pump();
   }
 
+  /**
+   * The pool stopped task `id`: the running one sees its signal abort;
+   * one still waiting for the initializer will not start. A task that
+   * has ended already is not concerned.
+   */
+  function stop(id: number, reason: StopReason): void {
+    if (running?.id === id) {
+      context?.stop(reviveStop(reason));
+      return;
+    }
+    for (const task of inbox) {
+      if (task.id === id) stopsAhead.set(id, reason);
+    }
+  }
+
   endpoint.listen((message) => {
     if (message.t === "run") {
       for (const task of message.tasks) inbox.push(task);
       pump();
+    } else if (message.t === "stop") {
+      stop(message.id, message.reason);
     } else if (message.t === "init") {
       init(message);
     }

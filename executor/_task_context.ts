@@ -210,6 +210,9 @@ export class RunningTaskContext implements TaskContext {
   }
 }
 
+// A task's stack frames read "at TaskContext.task": the task is called on it.
+Object.defineProperty(RunningTaskContext, "name", { value: "TaskContext" });
+
 function defaultReason(): CancelledError {
   return new CancelledError("The task was stopped");
 }

@@ -11,6 +11,7 @@ import {
   WorkerCrashedError,
 } from "../mod.ts";
 import { Pacing } from "../executor/_pool_pacing.ts";
+import { cpuTicks } from "./_util/cpu.ts";
 
 const tasks = new URL("./fixtures/executor_tasks.ts", import.meta.url);
 type Tasks = typeof import("./fixtures/executor_tasks.ts");
@@ -18,20 +19,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const endless = () => {
   for (;;) Math.random();
 };
-
-/** CPU time (clock ticks) used by a process, or undefined once it is gone. */
-function cpuTicks(pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch {
-    return undefined;
-  }
-  // The fields after the command name, which is in parentheses.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z" || fields[0] === "X") return undefined; // dead
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
 
 /** Waits until the process burns CPU: the endless task runs. */
 async function untilBusy(pid: number): Promise<void> {

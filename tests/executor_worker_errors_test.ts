@@ -18,7 +18,8 @@ forEachPool(({ name, Pool }) => {
     assert.ok(error instanceof TypeError);
     assert.equal(error.name, "TypeError");
     assert.equal(error.message, "bad value x");
-    assert.match(error.stack!, /at thrower/); // the worker-side stack
+    // The worker-side stack; the task is called on its TaskContext.
+    assert.match(error.stack!, /at TaskContext\.thrower \(/);
     const cause = error.cause as RangeError;
     assert.ok(cause instanceof RangeError);
     assert.equal(cause.message, "too far");
