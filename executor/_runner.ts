@@ -103,6 +103,8 @@ function cloneFailure(error: unknown) {
  */
 export function startRunner(endpoint: WorkerEndpoint): Runner {
   const functions = new Map<number, AnyFunction>();
+  /** Sources received and not revived yet. */
+  const sources = new Map<number, string>();
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   // Exports already loaded, so later calls run without a promise between.
   const exportsByKey = new Map<string, AnyFunction>();
@@ -129,16 +131,18 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if ("src" in ref) {
       let fn = functions.get(ref.src);
       if (fn === undefined) {
-        if (ref.code === undefined) {
+        const code = ref.code ?? sources.get(ref.src);
+        if (code === undefined) {
           throw new Error(`The worker lost the source of function ${ref.src}`);
         }
-        fn = (0, eval)(`(${ref.code}\n)`) as AnyFunction;
+        fn = (0, eval)(`(${code}\n)`) as AnyFunction;
         if (typeof fn !== "function") {
           throw new TypeError(
             `The source did not revive a function: ${ref.code}`,
           );
         }
         functions.set(ref.src, fn);
+        sources.delete(ref.src);
       }
       return fn;
     }
@@ -390,7 +394,15 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
 
   endpoint.listen((message) => {
     if (message.t === "run") {
-      for (const task of message.tasks) inbox.push(task);
+      for (const task of message.tasks) {
+        // The pool sends a function's source once, with the first task
+        // that uses it; that task may be taken back before it runs.
+        const code = (task.fn as { code?: string }).code;
+        if (code !== undefined) {
+          sources.set((task.fn as { src: number }).src, code);
+        }
+        inbox.push(task);
+      }
       pump();
     } else if (message.t === "stop") {
       stop(message.id, message.reason);
