@@ -14,12 +14,17 @@ import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "./_protocol.ts";
 import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
+import {
+  type AnyFunction,
+  isPromise,
+  runBatch,
+  TaskFunctions,
+} from "./_runner_functions.ts";
 import { RunningTaskContext, type TaskContextHooks } from "./_task_context.ts";
 import { readStop, reviveStop, type StopReason, unknownStop } from "./_stop.ts";
 import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";
 
-type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 const NOTHING: Transferable[] = [];
 
 /**
@@ -68,12 +73,6 @@ export function crashMessage(
   return { t: "crash", how, error, id };
 }
 
-function isPromise(value: unknown): value is Promise<unknown> {
-  return value instanceof Promise ||
-    (value !== null && typeof value === "object" &&
-      typeof (value as PromiseLike<unknown>).then === "function");
-}
-
 function marshalFailure(thrown: unknown) {
   try {
     return cloneableError(marshalError(thrown));
@@ -102,12 +101,7 @@ function cloneFailure(error: unknown) {
  * called with `this` bound to its own `RunningTaskContext`.
  */
 export function startRunner(endpoint: WorkerEndpoint): Runner {
-  const functions = new Map<number, AnyFunction>();
-  /** Sources received and not revived yet. */
-  const sources = new Map<number, string>();
-  const modules = new Map<string, Promise<Record<string, unknown>>>();
-  // Exports already loaded, so later calls run without a promise between.
-  const exportsByKey = new Map<string, AnyFunction>();
+  const functions = new TaskFunctions();
   const inbox = new Fifo<RunTask>();
   let slots: Int32Array | undefined;
   let ready = false;
@@ -125,48 +119,6 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   const lastTook = new Map<number | string, number>();
   const keyOf = (ref: FunctionRef) =>
     "src" in ref ? ref.src : `${ref.name}@${ref.url}`;
-
-  /** The task's function, or a promise of it while its module loads. */
-  function resolve(ref: FunctionRef): AnyFunction | Promise<AnyFunction> {
-    if ("src" in ref) {
-      let fn = functions.get(ref.src);
-      if (fn === undefined) {
-        const code = ref.code ?? sources.get(ref.src);
-        if (code === undefined) {
-          throw new Error(`The worker lost the source of function ${ref.src}`);
-        }
-        fn = (0, eval)(`(${code}\n)`) as AnyFunction;
-        if (typeof fn !== "function") {
-          throw new TypeError(
-            `The source did not revive a function: ${ref.code}`,
-          );
-        }
-        functions.set(ref.src, fn);
-        sources.delete(ref.src);
-      }
-      return fn;
-    }
-    const key = `${ref.name}@${ref.url}`;
-    const loaded = exportsByKey.get(key);
-    if (loaded !== undefined) return loaded;
-    let module = modules.get(ref.url);
-    if (module === undefined) {
-      module = import(ref.url).catch((error) => {
-        throw explainImportError(ref.url, error);
-      });
-      modules.set(ref.url, module);
-    }
-    return module.then((exports) => {
-      const fn = exports[ref.name];
-      if (typeof fn !== "function") {
-        throw new TypeError(
-          `Module ${ref.url} has no exported function "${ref.name}"`,
-        );
-      }
-      exportsByKey.set(key, fn as AnyFunction);
-      return fn as AnyFunction;
-    });
-  }
 
   function flush(): void {
     if (results.length === 0) return;
@@ -317,7 +269,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       ok(value);
     };
     try {
-      const fn = resolve(task.fn);
+      const fn = functions.resolve(task.fn);
       if (isPromise(fn)) return fn.then(run).catch(fail);
       return run(fn);
     } catch (error) {
@@ -360,7 +312,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if (message.slots !== undefined) slots = new Int32Array(message.slots);
     if (message.init !== undefined) {
       try {
-        const fn = await resolve(message.init.fn);
+        const fn = await functions.resolve(message.init.fn);
         const self = new RunningTaskContext();
         try {
           await fn.apply(self, message.init.args);
@@ -395,12 +347,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   endpoint.listen((message) => {
     if (message.t === "run") {
       for (const task of message.tasks) {
-        // The pool sends a function's source once, with the first task
-        // that uses it; that task may be taken back before it runs.
-        const code = (task.fn as { code?: string }).code;
-        if (code !== undefined) {
-          sources.set((task.fn as { src: number }).src, code);
-        }
+        functions.receive(task.fn);
         inbox.push(task);
       }
       pump();
@@ -418,50 +365,4 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       slots !== undefined && running !== undefined && running.slot >= 0 &&
       Atomics.load(slots, running.slot) === (running.tag | STOPPED),
   };
-}
-
-/**
- * A sandboxed worker that may not read a module task's files gets Deno's
- * advice to "run again with --allow-read", which is not the fix: say that
- * the pool's permissions must grant it.
- */
-function explainImportError(url: string, error: unknown): unknown {
-  const message = error instanceof Error ? error.message : "";
-  if (!/Requires read access/.test(message)) return error;
-  const NotCapable = globalThis.Deno?.errors?.NotCapable ?? Error;
-  let dir = url;
-  try {
-    dir = new URL(".", url).pathname;
-  } catch {
-    // not a URL with a directory: name the module itself
-  }
-  return new NotCapable(
-    `Module task ${url} cannot be loaded: the worker may not read it ` +
-      `(${message}). A module task needs read access to its files: ` +
-      `grant it in the pool's permissions, e.g. { read: ["${dir}"] }`,
-    { cause: error },
-  );
-}
-
-/** Calls `call` on each item in turn; async results are awaited in order. */
-function runBatch(call: (item: unknown) => unknown, items: unknown[]): unknown {
-  const out: unknown[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const value = call(items[i]);
-    if (isPromise(value)) return finishBatch(call, items, i, value, out);
-    out.push(value);
-  }
-  return out;
-}
-
-async function finishBatch(
-  call: (item: unknown) => unknown,
-  items: unknown[],
-  index: number,
-  pending: Promise<unknown>,
-  out: unknown[],
-): Promise<unknown[]> {
-  out.push(await pending);
-  for (let i = index + 1; i < items.length; i++) out.push(await call(items[i]));
-  return out;
 }
