@@ -2,7 +2,8 @@
 /**
  * `deno bench -A bench/task_context_bench.ts`: the per-call cost of the
  * task context's hot methods, as a CPU loop on a worker calls them.
- * `bench/progress_figures.ts` measures the slowdown of a whole task.
+ * `bench/progress_figures.ts` measures the slowdown of a whole task on
+ * each executor.
  *
  * @module
  */
