@@ -43,7 +43,10 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  *
  * Stopping a task (its `timeout`, its `signal`, `terminateWorkers()`)
  * kills its process with `SIGKILL`, so CPU-bound work stops at once, which
- * no Worker can promise; a fresh process takes its place. A child that
+ * no Worker can promise; a fresh process takes its place. A task that
+ * watches its {@linkcode TaskContext} (`this.signal`,
+ * `this.throwIfCancelled()`) may end by itself within the `grace` of
+ * `run` and keep its process. A child that
  * exits, is killed or runs out of memory fails only the task it ran, with
  * `WorkerCrashedError` naming how it ended. A task's `console.log` reaches
  * this program's stdout and stderr; no child outlives the pool, nor this
@@ -187,18 +190,34 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options: `signal` and `timeout` stop the task,
-   * even a running one, by killing its process with `SIGKILL` (the future
-   * is cancelled, or fails with `TimeoutError`), so its work stops at once
-   * and a fresh process takes over; `transfer` is accepted and copies.
+   * `submit` with per-task options. The task is called with `this` bound
+   * to its {@linkcode TaskContext}.
+   *
+   * - `signal` and `timeout` stop the task: the future settles at once
+   *   (cancelled, or failed with a `TimeoutError`). A task still in the
+   *   pool's queue never starts. A running one is sent a stop: once the
+   *   child's event loop turns, `this.signal` aborts (with the signal's
+   *   reason or the `TimeoutError`) and `this.throwIfCancelled()` throws a
+   *   `CancelledError`. It gets `grace` ms (default 0) to end by itself: if
+   *   it does, its process is kept; otherwise the process is killed with
+   *   `SIGKILL`, so its work stops for certain, and a fresh one takes over.
+   *   A synchronous loop that never yields cannot see the stop: it is
+   *   ended by that kill, after `grace`.
+   * - `onProgress` receives each `this.progress(value)` of the task, in
+   *   order, all before the future settles (nothing after it settled).
+   * - `transfer` is accepted and copies, as does `this.transfer(...)`:
+   *   a process shares no memory with the pool.
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `transfer`.
+   * @param options `signal`, `timeout` (ms from this call), `transfer`,
+   * `onProgress`, `grace` (ms).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
-   * @throws {RangeError} If `timeout` is negative.
-   * @throws {TypeError} If `fn` cannot be sent to a process.
+   * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
+   * @throws {TypeError} If `fn` cannot be sent to a process, `args` is not
+   * an array, `onProgress` is not a function or `signal` not an
+   * `AbortSignal`.
    *
    * @example Stopping an endless loop
    * ```ts
@@ -211,6 +230,40 @@ export class ProcessPoolExecutor implements Executor {
    * }, [], { timeout: 50 });
    * await assert.rejects(stuck.result(), TimeoutError);
    * assert.equal(await ex.submit(() => "still serving").result(), "still serving");
+   * ```
+   *
+   * @example Progress, and a cooperative stop that keeps the process
+   * ```ts
+   * import {
+   *   ProcessPoolExecutor,
+   *   type TaskContext,
+   *   TimeoutError,
+   * } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * async function crunch(this: TaskContext, rounds: number): Promise<number> {
+   *   let sum = 0;
+   *   for (let round = 1; round <= rounds; round++) {
+   *     for (let i = 0; i < 100_000; i++) sum += i % 7;
+   *     this.progress(round);
+   *     // The stop message is read when the event loop turns.
+   *     await new Promise((resolve) => setTimeout(resolve, 0));
+   *     this.throwIfCancelled();
+   *   }
+   *   return sum;
+   * }
+   *
+   * await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+   * const rounds: unknown[] = [];
+   * const future = ex.run(crunch, [3], { onProgress: (r) => rounds.push(r) });
+   * assert.equal(await future.result(), 899_985);
+   * assert.deepEqual(rounds, [1, 2, 3]);
+   *
+   * const pid = await ex.submit(() => Deno.pid).result();
+   * const endless = ex.run(crunch, [Infinity], { timeout: 50, grace: 2000 });
+   * await assert.rejects(endless.result(), TimeoutError);
+   * // It ended within its grace: the same process serves the next task.
+   * assert.equal(await ex.submit(() => Deno.pid).result(), pid);
    * ```
    */
   run<A extends unknown[], R>(

@@ -80,6 +80,10 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
  * exactly when the task will never start, aborting one task hurts no
  * other, and an idle worker takes back tasks waiting behind a slow one.
  *
+ * Every task is called with `this` bound to its {@linkcode TaskContext}:
+ * it can report progress to the caller, and notice that it was stopped,
+ * even inside a synchronous CPU loop (see `run`).
+ *
  * Errors come back with their class (for built-in ones), `name`,
  * `message`, the worker-side `stack` and `cause`. A worker that dies
  * (an uncaught error, `self.close()`, `Deno.exit()`) fails only the task
@@ -206,38 +210,71 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options: `signal` and `timeout` stop the task,
-   * even a running one, whose worker is then terminated and replaced (the
-   * future is cancelled, or fails with `TimeoutError`); `transfer` moves
-   * objects to the worker instead of copying them.
+   * `submit` with per-task options. The task is called with `this` bound
+   * to its {@linkcode TaskContext}.
    *
-   * A task that awaits (timers, I/O, promises) stops at once when its
-   * worker is terminated. Deno 2.9.6 cannot interrupt JavaScript that never
-   * yields, though: after the timeout of a synchronous endless loop the
-   * future fails at once and a fresh worker serves the queue, but the old
-   * thread runs on, using a core and keeping the process alive, until the
-   * loop ends. Give CPU-bound loops an end, or check a deadline inside them.
+   * - `signal` and `timeout` stop the task: the future settles at once
+   *   (cancelled, or failed with a `TimeoutError`). A task that has not
+   *   started never starts. A running one sees `this.signal` abort, with
+   *   the signal's reason or the `TimeoutError`, and gets `grace` ms
+   *   (default 0) to end by itself: if it does, its worker is kept;
+   *   otherwise the worker is terminated and a fresh one takes its place.
+   *   Tasks queued behind it on that worker go back to the pool's queue.
+   * - `onProgress` receives each `this.progress(value)` of the task, in
+   *   order, all before the future settles (nothing after it settled).
+   * - `transfer` moves argument buffers to the worker instead of copying
+   *   them; the task moves buffers of its result back with
+   *   `this.transfer(...)`.
+   *
+   * Deno 2.9.6 cannot terminate a Worker that is busy in synchronous code:
+   * a CPU loop that timed out keeps its thread busy, and the process
+   * alive, until it ends. `this.throwIfCancelled()` is the cure: it reads
+   * a stop flag in memory shared with the pool, so it throws a
+   * `CancelledError` inside a loop that never yields, as soon as the task
+   * is stopped. Call it in CPU-bound loops, and give them a `grace` to keep
+   * their worker. A task that awaits (timers, I/O, promises) stops at once
+   * when its worker is terminated.
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `transfer`.
+   * @param options `signal`, `timeout` (ms from this call), `transfer`,
+   * `onProgress`, `grace` (ms).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
-   * @throws {TypeError} If `fn` cannot be sent to a worker.
+   * @throws {TypeError} If `fn` cannot be sent to a worker, `args` is not
+   * an array, `onProgress` is not a function or `signal` not an
+   * `AbortSignal`.
    *
-   * @example Giving up on a slow task
+   * @example A CPU loop that reports progress and stops on time
    * ```ts
-   * import { TimeoutError, WorkerPoolExecutor } from "@concurrent/futures";
+   * import {
+   *   type TaskContext,
+   *   TimeoutError,
+   *   WorkerPoolExecutor,
+   * } from "@concurrent/futures";
    * import assert from "node:assert/strict";
    *
+   * function count(this: TaskContext, to: number): number {
+   *   let n = 0;
+   *   while (n < to) {
+   *     for (let i = 0; i < 100_000; i++) n += i % 2; // no await anywhere
+   *     this.throwIfCancelled(); // ends the loop once the task is stopped
+   *     this.progress(n);
+   *   }
+   *   return n;
+   * }
+   *
    * await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
-   * const busyFor = (ms: number) => {
-   *   const end = Date.now() + ms;
-   *   while (Date.now() < end) Math.random();
-   * };
-   * const stuck = ex.run(busyFor, [300], { timeout: 50 });
-   * await assert.rejects(stuck.result(), TimeoutError);
+   * const seen: unknown[] = [];
+   * const future = ex.run(count, [150_000], { onProgress: (n) => seen.push(n) });
+   * assert.equal(await future.result(), 150_000);
+   * assert.deepEqual(seen, [50_000, 100_000, 150_000]);
+   *
+   * // Endless: the future fails at once, the loop ends at its next check,
+   * // and within the grace its worker is kept for the next task.
+   * const endless = ex.run(count, [Infinity], { timeout: 50, grace: 1000 });
+   * await assert.rejects(endless.result(), TimeoutError);
    * assert.equal(await ex.submit(() => "still serving").result(), "still serving");
    * ```
    */
