@@ -45,11 +45,6 @@ export interface Runner {
   flush(): void;
   /** The id of the task running now, if any. */
   current(): number | undefined;
-  /**
-   * Whether the pool asked the running task to stop (its slot says
-   * STOPPED); always `false` without shared memory.
-   */
-  stopRequested(): boolean;
 }
 
 /**
@@ -361,8 +356,5 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   return {
     flush,
     current: () => running?.id,
-    stopRequested: () =>
-      slots !== undefined && running !== undefined && running.slot >= 0 &&
-      Atomics.load(slots, running.slot) === (running.tag | STOPPED),
   };
 }

@@ -279,3 +279,31 @@ Deno.test("ProcessPoolExecutor: a loop that never yields cannot see the stop and
   for (let i = 0; i < 200 && cpuTicks(pid) !== undefined; i++) await sleep(10);
   assert.equal(cpuTicks(pid), undefined, `process ${pid} still runs`);
 });
+
+forEachPool(({ name, Pool }) => {
+  Deno.test(`${name}: a task stopped while the initializer runs never starts`, async () => {
+    // Each worker's initializer adds a line to this file.
+    const log = await Deno.makeTempFile();
+    try {
+      await using ex = new Pool({
+        maxWorkers: 1,
+        initializer: async (path: string) => {
+          await Deno.writeTextFile(path, "init\n", { append: true });
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        },
+        initargs: [log],
+      });
+      const mark = () => (globalThis as Record<string, unknown>).ran = true;
+      const future = ex.run(mark, [], { timeout: 20, grace: 5000 });
+      await assert.rejects(future.result(), TimeoutError);
+      const ran = await ex.submit(() =>
+        (globalThis as Record<string, unknown>).ran ?? false
+      ).result();
+      assert.equal(ran, false);
+      // The worker was kept: one initializer ran.
+      assert.equal(await Deno.readTextFile(log), "init\n");
+    } finally {
+      await Deno.remove(log);
+    }
+  });
+});
