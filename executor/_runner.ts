@@ -259,6 +259,14 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     };
     const run = (fn: AnyFunction): void | Promise<void> => {
       start = performance.now();
+      // Stopped while its module loaded: it does not start.
+      if (self.stopped) {
+        return fail(
+          new CancelledError("The task was stopped before it started", {
+            cause: self.signal.reason,
+          }),
+        );
+      }
       const value = invoke(fn, task, self);
       if (isPromise(value)) return Promise.resolve(value).then(ok, fail);
       ok(value);

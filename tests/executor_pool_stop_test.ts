@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {
   CancelledError,
+  moduleTask,
   ProcessPoolExecutor,
   type TaskContext,
   TimeoutError,
@@ -12,6 +13,9 @@ import {
   WorkerPoolExecutor,
 } from "../mod.ts";
 import { forEachPool } from "./_util/pools.ts";
+
+const slowModule = new URL("./fixtures/slow_module.ts", import.meta.url);
+type SlowModule = typeof import("./fixtures/slow_module.ts");
 import { cpuTicks } from "./_util/cpu.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -305,5 +309,18 @@ forEachPool(({ name, Pool }) => {
     } finally {
       await Deno.remove(log);
     }
+  });
+
+  Deno.test(`${name}: a module task stopped while its module loads never starts`, async () => {
+    await using ex = new Pool({ maxWorkers: 1 });
+    await ex.submit(() => "started").result();
+    const mark = moduleTask<SlowModule, "mark">(slowModule, "mark");
+    const wasCalled = moduleTask<SlowModule, "wasCalled">(
+      slowModule,
+      "wasCalled",
+    );
+    const future = ex.run(mark, [], { timeout: 20, grace: 5000 });
+    await assert.rejects(future.result(), TimeoutError);
+    assert.equal(await ex.submit(wasCalled).result(), false);
   });
 });
