@@ -119,7 +119,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if (results.length === 0) return;
     const out = results;
     const outMoved = moved;
-    const transfer = moves ? outMoved.flat() : undefined;
+    const transfer = moves ? [...new Set(outMoved.flat())] : undefined;
     results = [];
     moved = [];
     moves = false;

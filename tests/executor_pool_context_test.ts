@@ -295,6 +295,28 @@ forEachPool(({ name, Pool, sharesMemory }) => {
     );
   });
 
+  Deno.test(`${name}: results moved by map chunks and by batched tasks arrive intact`, async () => {
+    await using ex = new Pool({ maxWorkers: 2 });
+    const fill = function (this: TaskContext, n: number) {
+      const bytes = new Uint8Array(1000 + n).fill(n);
+      this.transfer(bytes.buffer, bytes.buffer); // twice is harmless
+      return bytes;
+    };
+    const out: Uint8Array[] = [];
+    for await (
+      const bytes of ex.map(fill, [1, 2, 3, 4, 5, 6, 7], { chunksize: 3 })
+    ) out.push(bytes);
+    // Many at once: results travel back several to a message.
+    const futures = Array.from({ length: 50 }, (_, i) => ex.submit(fill, i));
+    for (const future of futures) out.push(await future.result());
+    const sizes = [
+      ...[1, 2, 3, 4, 5, 6, 7],
+      ...Array.from({ length: 50 }, (_, i) => i),
+    ];
+    assert.deepEqual(out.map((b) => b.length), sizes.map((n) => 1000 + n));
+    assert.ok(out.every((b, i) => b.every((x) => x === sizes[i])));
+  });
+
   Deno.test(`${name}: transfer() of something that is not an object fails the task`, async () => {
     await using ex = new Pool({ maxWorkers: 1 });
     const future = ex.submit(function (this: TaskContext) {
