@@ -91,8 +91,8 @@ export class ProcessPoolExecutor implements Executor {
    *
    * @param options Every {@linkcode WorkerPoolExecutor} option, with
    * `permissions` for the children's flags, and `v8Flags`.
-   * @throws {Deno.errors.NotCapable} If this program lacks `--allow-run`
-   * (or `--allow-env`), which starting the children needs.
+   * @throws {Deno.errors.NotCapable} If this program lacks `--allow-run` or
+   * `--allow-env` (both are needed to start the children; `-A` has them).
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
    * positive integer, `minWorkers` is not an integer from 0 to
    * `maxWorkers`, `idleTimeout` is negative, or a V8 flag holds a comma.
