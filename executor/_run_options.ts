@@ -2,11 +2,11 @@
 // The caller's side of `run` options, shared by every executor, and the
 // call of a task on the current thread.
 import type { Future } from "../future/future.ts";
-import { TimeoutError } from "../future/errors.ts";
+import { CancelledError, TimeoutError } from "../future/errors.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import { armRace } from "../future/_race.ts";
 import type { RunOptions, TaskFunction } from "./executor.ts";
-import type { TaskContext } from "./task_context.ts";
+import type { RunningTaskContext } from "./_task_context.ts";
 import { isModuleTask } from "./_task.ts";
 
 /**
@@ -80,12 +80,13 @@ type AnyTask = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Calls a task on the current thread with `this` bound to `context`; a
- * module task's module is imported first. Every failure is a rejection.
+ * module task's module is imported first, and a task stopped meanwhile is
+ * not called (as on a worker). Every failure is a rejection.
  */
 export function callTask(
   fn: TaskFunction<unknown[], unknown>,
   args: unknown[],
-  context: TaskContext,
+  context: RunningTaskContext,
 ): Promise<unknown> {
   try {
     if (!isModuleTask(fn)) {
@@ -97,6 +98,11 @@ export function callTask(
         throw new TypeError(
           `Module ${fn.url} has no exported function "${fn.exportName}"`,
         );
+      }
+      if (context.stopped) {
+        throw new CancelledError("The task was stopped before it started", {
+          cause: context.signal.reason,
+        });
       }
       return (exported as AnyTask).apply(context, args);
     });

@@ -13,6 +13,7 @@ import { forEachPool } from "./_util/pools.ts";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fixtures = new URL("./fixtures/context_tasks.ts", import.meta.url);
+type SlowModule = typeof import("./fixtures/slow_module.ts");
 
 /** A promise and its resolve function. */
 function deferred<T = void>() {
@@ -177,6 +178,28 @@ Deno.test("AsyncPoolExecutor.run: a queued task stopped by abort or timeout neve
   await first.result();
   await last.result();
   assert.deepEqual(started, ["last"]);
+});
+
+Deno.test("AsyncPoolExecutor.run: a module task stopped while its module loads is not called", async () => {
+  // A URL of its own, so that the module loads (slowly) in this test.
+  const url = new URL("./fixtures/slow_module.ts?async-stop", import.meta.url);
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const controller = new AbortController();
+  const future = ex.run(moduleTask<SlowModule, "mark">(url, "mark"), [], {
+    signal: controller.signal,
+  });
+  await tick(10);
+  assert.equal(future.running(), true);
+  controller.abort();
+  assert.equal(future.cancelled(), true);
+  const timedOut = ex.run(moduleTask<SlowModule, "mark">(url, "mark"), [], {
+    timeout: 10,
+  });
+  await assert.rejects(timedOut.result(), TimeoutError);
+  await ex.shutdown();
+  const module: SlowModule = await import(url.href);
+  assert.equal(module.wasCalled(), false);
+  assert.equal(ex.stats.completed, 1);
 });
 
 Deno.test("AsyncPoolExecutor.run: an aborted signal cancels without starting", async () => {
