@@ -110,44 +110,46 @@ export class PoolWorker {
     const message: RunTask[] = new Array(tasks.length);
     let transfer: Transferable[] | undefined;
     const fresh: number[] = [];
-    for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i];
-      const { fn } = task;
-      let ref: FunctionRef;
-      if ("code" in fn) {
-        const ship = !this.#sent.has(fn.id) && !fresh.includes(fn.id);
-        if (ship) fresh.push(fn.id);
-        ref = ship ? { src: fn.id, code: fn.code } : { src: fn.id };
-      } else ref = fn;
-      let slot = -1;
-      const tag = tagOf(++this.#shipments);
-      if (this.#slots !== undefined) {
-        slot = this.#freeSlots.pop()!;
-        Atomics.store(
-          this.#slots,
-          slot,
-          tag | (start && i === 0 ? STARTED : QUEUED),
-        );
-      }
-      task.slot = slot;
-      task.tag = tag;
-      if (task.transfer !== undefined) {
-        (transfer ??= []).push(...task.transfer);
-      }
-      message[i] = {
-        id: task.id,
-        slot,
-        tag,
-        fn: ref,
-        args: task.args,
-        batch: task.batch,
-      };
-      if (task.onProgress !== undefined) message[i].progress = true;
-    }
+    let built = 0;
     try {
+      for (; built < tasks.length; built++) {
+        const task = tasks[built];
+        const { fn } = task;
+        let ref: FunctionRef;
+        if ("code" in fn) {
+          const ship = !this.#sent.has(fn.id) && !fresh.includes(fn.id);
+          if (ship) fresh.push(fn.id);
+          ref = ship ? { src: fn.id, code: fn.code } : { src: fn.id };
+        } else ref = fn;
+        const tag = tagOf(++this.#shipments);
+        task.tag = tag;
+        const slot = this.#slots === undefined ? -1 : this.#freeSlots.pop()!;
+        task.slot = slot;
+        if (slot >= 0) {
+          Atomics.store(
+            this.#slots!,
+            slot,
+            tag | (start && built === 0 ? STARTED : QUEUED),
+          );
+        }
+        if (task.transfer !== undefined) {
+          (transfer ??= []).push(...task.transfer);
+        }
+        message[built] = {
+          id: task.id,
+          slot,
+          tag,
+          fn: ref,
+          args: task.args,
+          batch: task.batch,
+        };
+        if (task.onProgress !== undefined) message[built].progress = true;
+      }
       this.#transport.post({ t: "run", tasks: message }, transfer);
     } catch (error) {
-      for (const task of tasks) this.#freeSlot(task);
+      // Every slot taken goes back, or the worker runs out of them.
+      const last = Math.min(built, tasks.length - 1);
+      for (let i = 0; i <= last; i++) this.#freeSlot(tasks[i]);
       throw error;
     }
     for (const id of fresh) this.#sent.add(id);

@@ -12,13 +12,14 @@ import { isModuleTask } from "./_task.ts";
 /**
  * Throws at the call for a bad option: a `RangeError` for a negative or
  * NaN `timeout` or `grace`, a `TypeError` for an `onProgress` that is not a
- * function or a `signal` that is not an `AbortSignal`.
+ * function, a `signal` that is not an `AbortSignal`, or a `transfer` that
+ * is not an array of objects.
  */
 export function checkRunOptions(options: RunOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("run() options must be an object");
   }
-  const { timeout, grace, onProgress, signal } = options;
+  const { timeout, grace, onProgress, signal, transfer } = options;
   if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
   if (grace !== undefined) checkTimeout(grace, "run() grace");
   if (onProgress !== undefined && typeof onProgress !== "function") {
@@ -30,6 +31,26 @@ export function checkRunOptions(options: RunOptions): void {
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError("run() signal must be an AbortSignal");
+  }
+  if (transfer !== undefined) checkTransfer(transfer);
+}
+
+function checkTransfer(transfer: unknown): void {
+  if (!Array.isArray(transfer)) {
+    throw new TypeError(
+      `run() transfer must be an array of transferable objects, got ${
+        transfer === null ? "null" : typeof transfer
+      }`,
+    );
+  }
+  for (const item of transfer) {
+    if (typeof item !== "object" || item === null) {
+      throw new TypeError(
+        `run() transfer takes transferable objects, got ${
+          item === null ? "null" : typeof item
+        }`,
+      );
+    }
   }
 }
 
