@@ -14,6 +14,7 @@ import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "./_protocol.ts";
 import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
+import { isPrimitive, snapshot } from "./_snapshot.ts";
 import {
   type AnyFunction,
   isPromise,
@@ -105,9 +106,10 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   /** Stops of tasks still in the inbox (the initializer runs). */
   const stopsAhead = new Map<number, StopReason>();
   let results: TaskResult[] = [];
-  /** What each result moves rather than copies, in step with `results`. */
-  let moved: Transferable[][] = [];
-  let moves = false;
+  /** How many of `results` are copies a later task can no longer change. */
+  let held = 0;
+  /** The arrays of a batch's results, built here: dense, plain. */
+  const built = new WeakSet<object>();
   let busy = 0;
   let lastFlush = 0;
   /** How long each function's last call took, in ms. */
@@ -118,34 +120,61 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   function flush(): void {
     if (results.length === 0) return;
     const out = results;
-    const outMoved = moved;
-    const transfer = moves ? [...new Set(outMoved.flat())] : undefined;
     results = [];
-    moved = [];
-    moves = false;
-    const message: FromWorker = { t: "done", results: out, busy };
+    held = 0;
+    const message = { t: "done" as const, results: out, busy };
     busy = 0;
     lastFlush = performance.now();
     try {
-      endpoint.post(message, transfer);
+      endpoint.post(message);
+    } catch {
+      // One result cannot be sent: send them one by one, so that it alone
+      // fails, with its own error.
+      for (const result of out) postAlone(result, message.busy / out.length);
+    }
+  }
+
+  /** Posts one result in a message of its own; a failure fails just it. */
+  function postAlone(
+    result: TaskResult,
+    took: number,
+    transfer?: Transferable[],
+  ): void {
+    lastFlush = performance.now();
+    try {
+      endpoint.post({ t: "done", results: [result], busy: took }, transfer);
     } catch (error) {
-      // One result cannot be cloned: send them one by one to find it.
-      for (let i = 0; i < out.length; i++) {
-        const result = out[i];
-        try {
-          endpoint.post(
-            { t: "done", results: [result], busy: 0 },
-            outMoved[i],
-          );
-        } catch {
-          endpoint.post({
-            t: "done",
-            results: [{ id: result.id, ok: false, error: cloneFailure(error) }],
-            busy: 0,
-          });
-        }
+      endpoint.post({
+        t: "done",
+        results: [{ id: result.id, ok: false, error: cloneFailure(error) }],
+        busy: took,
+      });
+    }
+  }
+
+  /**
+   * Before another task runs, the results waiting to be sent become
+   * copies: that task may change what an earlier one returned (a shared
+   * cache, a reused buffer), and the caller must get each value as it was
+   * when its task ended. Primitives need no copy.
+   */
+  function hold(): void {
+    for (let i = held; i < results.length; i++) {
+      const result = results[i];
+      if (!result.ok) continue; // its error was copied when it was made
+      const { value } = result;
+      if (isPrimitive(value)) continue;
+      try {
+        results[i] = {
+          id: result.id,
+          ok: true,
+          value: snapshot(value, built.has(value as object)),
+        };
+      } catch (error) {
+        results[i] = { id: result.id, ok: false, error: cloneFailure(error) };
       }
     }
+    held = results.length;
   }
 
   /**
@@ -184,7 +213,6 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         }),
       ),
     });
-    moved.push(NOTHING);
     return false;
   }
 
@@ -211,6 +239,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if (task.progress) {
       const { id } = task;
       hooks.sink = (values) => endpoint.post({ t: "progress", id, values });
+      hooks.clone = true;
     }
     return new RunningTaskContext(hooks);
   }
@@ -232,11 +261,16 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     context = self;
     const done = (result: TaskResult, transfer: Transferable[]) => {
       const took = performance.now() - start;
-      busy += took;
       lastTook.set(keyOf(task.fn), took);
+      if (transfer.length > 0) {
+        // Alone, after those before it: Deno detaches the buffers listed
+        // for a post even when the post fails, so a result that moves
+        // buffers must not share its message with one that cannot be sent.
+        flush();
+        return postAlone(result, took, transfer);
+      }
+      busy += took;
       results.push(result);
-      moved.push(transfer);
-      if (transfer.length > 0) moves = true;
     };
     const fail = (thrown: unknown) => {
       try {
@@ -255,6 +289,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         // A progress value that could not be sent.
         return fail(error);
       }
+      if (task.batch) built.add(value as object);
       done({ id: task.id, ok: true, value }, transfer);
     };
     const run = (fn: AnyFunction): void | Promise<void> => {
@@ -292,6 +327,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       ) {
         flush();
       }
+      hold();
       running = task;
       const pending = execute(task);
       if (pending !== undefined) {
