@@ -74,9 +74,15 @@ export abstract class PoolScheduler {
     task.future.setException(error);
   }
 
-  /** Puts tasks taken back from a worker at the front of the queue. */
+  /**
+   * Puts tasks taken back from a worker, none of which started, at the
+   * front of the queue: pending again (a child's were marked running).
+   */
   protected requeue(tasks: PoolTask[]): void {
-    for (let i = tasks.length - 1; i >= 0; i--) this.queue.unshift(tasks[i]);
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      tasks[i].future.resetRunning();
+      this.queue.unshift(tasks[i]);
+    }
   }
 
   /** Whether a task submitted now could start at once. */
@@ -99,17 +105,19 @@ export abstract class PoolScheduler {
   protected scheduleTopUp(): void {
     if (this.#topUpScheduled) return;
     this.#topUpScheduled = true;
-    queueMicrotask(() => {
-      this.#topUpScheduled = false;
-      if (this.broken !== undefined) return;
-      const takers = [...this.workers].filter((w) =>
-        w.sharesMemory && this.canTake(w) && !w.head?.abandoned
-      );
-      if (takers.length === 0) return;
-      const share = Math.ceil(this.queue.length / takers.length);
-      for (const w of takers) this.fill(w, share);
-      this.settleIdle();
-    });
+    queueMicrotask(() =>
+      this.guard(() => {
+        this.#topUpScheduled = false;
+        if (this.broken !== undefined) return;
+        const takers = [...this.workers].filter((w) =>
+          w.sharesMemory && this.canTake(w) && !w.head?.abandoned
+        );
+        if (takers.length === 0) return;
+        const share = Math.ceil(this.queue.length / takers.length);
+        for (const w of takers) this.fill(w, share);
+        this.settleIdle();
+      })
+    );
   }
 
   /** Whether a busy worker may take one more task behind its current one. */
@@ -249,8 +257,8 @@ export abstract class PoolScheduler {
     let w: PoolWorker;
     try {
       w = new PoolWorker(`${name} ${this.#nextWorker++}`, transport, {
-        message: (m) => this.onMessage(w, m),
-        exit: (how, cause) => this.onCrash(w, how, cause),
+        message: (m) => this.guard(() => this.onMessage(w, m)),
+        exit: (how, cause) => this.guard(() => this.onCrash(w, how, cause)),
       });
     } catch (error) {
       // E.g. permissions the program itself does not have.
@@ -265,6 +273,24 @@ export abstract class PoolScheduler {
       return undefined;
     }
     return w;
+  }
+
+  /**
+   * Runs an engine handler called by a transport, a timer or a promise. A
+   * bug there must not become an uncaught error of the user's program
+   * (which kills it): the pool breaks instead, every task fails with the
+   * bug as the cause, and no future is left waiting.
+   */
+  protected guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      try {
+        this.break("an internal error of the pool", error);
+      } catch {
+        // Breaking failed too: the tasks it reached are failed already.
+      }
+    }
   }
 
   /** Starts workers up to `minWorkers`, unless the pool is closing. */
@@ -286,7 +312,7 @@ export abstract class PoolScheduler {
       this.#closing.add(closed);
       const gone = () => {
         this.#closing.delete(closed);
-        this.settleIdle();
+        this.guard(() => this.settleIdle());
       };
       closed.then(gone, gone);
     }
@@ -309,9 +335,10 @@ export abstract class PoolScheduler {
         w.dispatched >= this.config.maxTasksPerWorker
       ) this.remove(w);
       else if (this.workers.size > this.config.minWorkers) {
-        w.startIdle(this.config.idleTimeout, () => {
-          if (this.workers.size > this.config.minWorkers) this.remove(w);
-        });
+        w.startIdle(this.config.idleTimeout, () =>
+          this.guard(() => {
+            if (this.workers.size > this.config.minWorkers) this.remove(w);
+          }));
       }
     }
     if (

@@ -1,0 +1,132 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// How the pool engine recovers when a worker dies or a task cannot be
+// sent: which tasks fail, which run again (never one that may have run),
+// and that nothing is left waiting or escapes as an uncaught error.
+import assert from "node:assert/strict";
+import { BrokenExecutorError, WorkerCrashedError } from "../mod.ts";
+import { Pool } from "../executor/_pool.ts";
+import type { FromWorker, ToWorker } from "../executor/_protocol.ts";
+import type { TransportFactory } from "../executor/_transport.ts";
+import { forEachPool } from "./_util/pools.ts";
+
+/** Appends `i` to the log at `path`, then exits the worker if `i` is `die`. */
+const logged = (i: number, path: string, die: number) => {
+  Deno.writeTextFileSync(path, `${i}\n`, { append: true });
+  if (i === die) Deno.exit(3);
+  return i;
+};
+
+/** How many times each task ran, by its argument. */
+function runsOf(path: string): Record<string, number> {
+  const runs: Record<string, number> = {};
+  for (const line of Deno.readTextFileSync(path).split("\n")) {
+    if (line !== "") runs[line] = (runs[line] ?? 0) + 1;
+  }
+  return runs;
+}
+
+/** Each future's value, or its error's class name. */
+async function outcomes(
+  futures: { result(ms?: number): Promise<unknown> }[],
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const future of futures) {
+    try {
+      out.push(String(await future.result(10_000)));
+    } catch (error) {
+      out.push((error as Error).name);
+    }
+  }
+  return out;
+}
+
+forEachPool(({ name, Pool: PoolClass }) => {
+  Deno.test(`${name}: a task that exits its worker fails alone; the tasks shipped behind it run once`, async () => {
+    const log = await Deno.makeTempFile();
+    try {
+      await using ex = new PoolClass({ maxWorkers: 1 });
+      // The pool learns that the function is short, and ships it in
+      // batches: the tasks after the one that exits travel with it.
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(
+          Array.from(
+            { length: 20 },
+            () => ex.submit(logged, -1, "/dev/null", -2).result(),
+          ),
+        );
+      }
+      const futures = Array.from(
+        { length: 10 },
+        (_, i) => ex.submit(logged, i, log, 5),
+      );
+      assert.deepEqual(await outcomes(futures), [
+        "0",
+        "1",
+        "2",
+        "3",
+        "4",
+        "WorkerCrashedError",
+        "6",
+        "7",
+        "8",
+        "9",
+      ]);
+      const runs = runsOf(log);
+      for (let i = 0; i < 10; i++) assert.equal(runs[i], 1, `task ${i}`);
+      // The pool goes on.
+      assert.equal(await ex.submit((x: number) => x * 2, 21).result(), 42);
+    } finally {
+      await Deno.remove(log);
+    }
+  });
+});
+
+/**
+ * A transport whose worker answers `run` with `reply` (a message the
+ * engine cannot digest, standing for a bug of the engine), from a timer.
+ */
+function fakeTransport(reply: FromWorker): TransportFactory {
+  return (_name, handlers) => {
+    const timers = new Set<ReturnType<typeof setTimeout>>();
+    const later = (fn: () => void) => {
+      const id = setTimeout(() => {
+        timers.delete(id);
+        fn();
+      }, 0);
+      timers.add(id);
+    };
+    return {
+      sharesMemory: false,
+      post(message: ToWorker): void {
+        if (message.t === "init") later(() => handlers.message({ t: "ready" }));
+        else if (message.t === "run") later(() => handlers.message(reply));
+      },
+      kill(): void {
+        for (const id of timers) clearTimeout(id);
+        timers.clear();
+      },
+    };
+  };
+}
+
+Deno.test("Pool: an error of the engine's own handlers breaks the pool instead of escaping", async () => {
+  const pool = new Pool({
+    maxWorkers: 1,
+    minWorkers: 0,
+    initializer: undefined,
+    initargs: [],
+    maxTasksPerWorker: Infinity,
+    idleTimeout: 1000,
+    name: "FakePool",
+    // `results` is not a list: reading it throws inside the engine.
+    transport: fakeTransport(
+      { t: "done", results: null, busy: 0 } as unknown as FromWorker,
+    ),
+  });
+  const first = pool.submit({ url: "file:///x.ts", name: "f" }, [1], {});
+  const error = await first.exception();
+  assert.ok(error instanceof BrokenExecutorError, String(error));
+  assert.ok(error.cause instanceof TypeError);
+  assert.ok(!(error instanceof WorkerCrashedError));
+  await pool.shutdown(true, false);
+});
