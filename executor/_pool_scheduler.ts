@@ -152,14 +152,14 @@ export abstract class PoolScheduler {
     for (const w of this.workers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
       if (queue.length === 0) break;
-      if (w.shipped.length === 0 && this.canTake(w)) this.fill(w);
+      if (w.shipped.length === 0 && this.canTake(w)) this.fillIdle(w);
     }
     while (queue.length > 0 && this.workers.size < this.config.maxWorkers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
       if (queue.length === 0) break;
       const w = this.spawn();
       if (w === undefined) return;
-      this.fill(w);
+      this.fillIdle(w);
     }
     if (queue.length > 0 && this.pacing.depth(queue.peek()) === 1) {
       const now = performance.now();
@@ -211,6 +211,15 @@ export abstract class PoolScheduler {
     if (batch.length > 0) this.ship(w, batch);
   }
 
+  /**
+   * Fills idle worker `w` until it holds a task or the queue is empty: a
+   * task that cannot be sent fails and leaves the worker idle, and nothing
+   * else would give it the next one.
+   */
+  protected fillIdle(w: PoolWorker): void {
+    while (w.shipped.length === 0 && this.queue.length > 0) this.fill(w);
+  }
+
   /** Sends tasks to `w`; those that cannot be sent fail, alone. */
   protected ship(w: PoolWorker, tasks: PoolTask[]): void {
     const wasIdle = w.shipped.length === 0;
@@ -248,7 +257,7 @@ export abstract class PoolScheduler {
       const taken = victim.revokeFrom(victim.shipped.length - take);
       if (taken.length === 0) continue;
       this.requeue(taken);
-      this.fill(thief);
+      this.fillIdle(thief);
     }
   }
 

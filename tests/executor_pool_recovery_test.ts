@@ -9,6 +9,8 @@ import type { FromWorker, ToWorker } from "../executor/_protocol.ts";
 import type { TransportFactory } from "../executor/_transport.ts";
 import { forEachPool } from "./_util/pools.ts";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Appends `i` to the log at `path`, then exits the worker if `i` is `die`. */
 const logged = (i: number, path: string, die: number) => {
   Deno.writeTextFileSync(path, `${i}\n`, { append: true });
@@ -78,6 +80,31 @@ forEachPool(({ name, Pool: PoolClass }) => {
     } finally {
       await Deno.remove(log);
     }
+  });
+
+  Deno.test(`${name}: a task queued behind two that cannot be sent still runs`, async () => {
+    await using ex = new PoolClass({ maxWorkers: 1 });
+    const slow = (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+      return ms;
+    };
+    const kind = (x: unknown) => typeof x;
+    // The pool learns that `slow` is short, so it ships nothing behind the
+    // long call below once that call has run longer than usual.
+    assert.equal(await ex.submit(slow, 1).result(), 1);
+    const long = ex.submit(slow, 80);
+    await sleep(30);
+    // A function cannot be cloned; `transfer` skips the check at submit,
+    // so each fails only when the worker frees up and it is sent.
+    const bad1 = ex.run(kind, [{ f: () => 1 }], { transfer: [] });
+    const bad2 = ex.run(kind, [{ f: () => 1 }], { transfer: [] });
+    const last = ex.submit(kind, 1);
+    assert.equal(await long.result(), 80);
+    assert.equal((await bad1.exception() as Error).name, "DataCloneError");
+    assert.equal((await bad2.exception() as Error).name, "DataCloneError");
+    assert.equal(await last.result(10_000), "number");
+    assert.equal(ex.stats.queued, 0);
   });
 });
 
