@@ -309,17 +309,27 @@ export class Pool extends PoolScheduler {
       return this.break(`worker "${w.name}" could not start: ${how}`, cause);
     }
     const tasks = [...w.shipped];
-    let blamed = tasks.findIndex((task) => task.id === id);
-    if (blamed < 0) blamed = 0;
-    // Those behind the one that ran never started: back to the queue.
-    this.requeue(w.revokeFrom(blamed + 1));
-    const message = `Worker "${w.name}" died while running a task: ${how}`;
+    // The tasks before `ran` may have run: they fail, and never run twice.
+    // Those from `ran` on never started: back to the queue. A crash message
+    // names the task that ran: the worker sent every result before it, and
+    // runs tasks in order. Without one (SIGKILL, the OOM killer), a Worker's
+    // slots still tell: `revokeFrom` takes back only tasks not started. A
+    // child tells nothing of what it starts, and sends the results of short
+    // tasks together: any task shipped to it may have run, so all fail
+    // rather than risk running twice (Python's pool breaks altogether).
+    const blamed = tasks.findIndex((task) => task.id === id);
+    const ran = blamed >= 0 ? blamed + 1 : w.sharesMemory ? 1 : tasks.length;
+    this.requeue(w.revokeFrom(ran));
+    const message = blamed >= 0 || w.sharesMemory
+      ? `Worker "${w.name}" died while running a task: ${how}`
+      : `Worker "${w.name}" died with this task sent to it, which may have ` +
+        `run, so it does not run again: ${how}`;
     const requeue: PoolTask[] = [];
     const left = w.takeAll();
     this.remove(w);
     for (const task of left) {
       const index = tasks.indexOf(task);
-      if (!w.sharesMemory && index > blamed) requeue.push(task);
+      if (!w.sharesMemory && index >= ran) requeue.push(task);
       else this.fail(task, new WorkerCrashedError(message, { cause }));
     }
     this.requeue(requeue);

@@ -3,7 +3,11 @@
 // sent: which tasks fail, which run again (never one that may have run),
 // and that nothing is left waiting or escapes as an uncaught error.
 import assert from "node:assert/strict";
-import { BrokenExecutorError, WorkerCrashedError } from "../mod.ts";
+import {
+  BrokenExecutorError,
+  ProcessPoolExecutor,
+  WorkerCrashedError,
+} from "../mod.ts";
 import { Pool } from "../executor/_pool.ts";
 import type { FromWorker, ToWorker } from "../executor/_protocol.ts";
 import type { TransportFactory } from "../executor/_transport.ts";
@@ -106,6 +110,49 @@ forEachPool(({ name, Pool: PoolClass }) => {
     assert.equal(await last.result(10_000), "number");
     assert.equal(ex.stats.queued, 0);
   });
+});
+
+Deno.test("ProcessPoolExecutor: a child killed without a word runs no task twice", async () => {
+  const log = await Deno.makeTempFile();
+  try {
+    await using ex = new ProcessPoolExecutor({ maxWorkers: 1 });
+    // SIGKILL stands for the OOM killer: the child says nothing, and the
+    // results it had not sent yet are lost.
+    const task = (i: number, path: string) => {
+      Deno.writeTextFileSync(path, `${i}\n`, { append: true });
+      if (i === 5) Deno.kill(Deno.pid, "SIGKILL");
+      return i;
+    };
+    // Short tasks travel (and their results come back) in batches.
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(
+        Array.from(
+          { length: 20 },
+          () => ex.submit(task, -1, "/dev/null").result(),
+        ),
+      );
+    }
+    const futures = Array.from(
+      { length: 10 },
+      (_, i) => ex.submit(task, i, log),
+    );
+    const out = await outcomes(futures);
+    const runs = runsOf(log);
+    for (let i = 0; i < 10; i++) {
+      assert.ok((runs[i] ?? 0) <= 1, `task ${i} ran ${runs[i]} times`);
+      // A task that succeeded ran once; one that failed may not have run.
+      if (out[i] === String(i)) assert.equal(runs[i], 1);
+      else assert.equal(out[i], "WorkerCrashedError", `task ${i}`);
+    }
+    assert.equal(out[5], "WorkerCrashedError");
+    assert.match(
+      (await futures[5].exception() as Error).message,
+      /SIGKILL/,
+    );
+    assert.equal(await ex.submit((x: number) => x * 2, 21).result(), 42);
+  } finally {
+    await Deno.remove(log);
+  }
 });
 
 /**
