@@ -302,7 +302,7 @@ export class Pool extends PoolScheduler {
     w: PoolWorker,
     how: string,
     cause: unknown,
-    id?: number,
+    id?: number | null,
   ): void {
     if (w.dead) return;
     if (!w.ready) {
@@ -312,13 +312,19 @@ export class Pool extends PoolScheduler {
     // The tasks before `ran` may have run: they fail, and never run twice.
     // Those from `ran` on never started: back to the queue. A crash message
     // names the task that ran: the worker sent every result before it, and
-    // runs tasks in order. Without one (SIGKILL, the OOM killer), a Worker's
+    // runs tasks in order; or says that none ran, when an error a task left
+    // behind fired while it was idle: then none of those left has started
+    // (on a Worker, a slot marked started may be the pool's own claim, made
+    // on shipping). Without one (SIGKILL, the OOM killer), a Worker's
     // slots still tell: `revokeFrom` takes back only tasks not started. A
     // child tells nothing of what it starts, and sends the results of short
     // tasks together: any task shipped to it may have run, so all fail
     // rather than risk running twice (Python's pool breaks altogether).
     const blamed = tasks.findIndex((task) => task.id === id);
-    const ran = blamed >= 0 ? blamed + 1 : w.sharesMemory ? 1 : tasks.length;
+    let ran: number;
+    if (id === null) ran = 0;
+    else if (blamed >= 0) ran = blamed + 1;
+    else ran = w.sharesMemory ? 1 : tasks.length;
     this.requeue(w.revokeFrom(ran));
     const message = blamed >= 0 || w.sharesMemory
       ? `Worker "${w.name}" died while running a task: ${how}`
@@ -329,8 +335,18 @@ export class Pool extends PoolScheduler {
     this.remove(w);
     for (const task of left) {
       const index = tasks.indexOf(task);
-      if (!w.sharesMemory && index >= ran) requeue.push(task);
-      else this.fail(task, new WorkerCrashedError(message, { cause }));
+      if (index >= ran && w.sharesMemory && task.transfer !== undefined) {
+        this.fail(
+          task,
+          new WorkerCrashedError(
+            `Worker "${w.name}" died holding the buffers transferred for ` +
+              `this task, so it cannot run elsewhere: ${how}`,
+            { cause },
+          ),
+        );
+      } else if (index >= ran && (!w.sharesMemory || id === null)) {
+        requeue.push(task);
+      } else this.fail(task, new WorkerCrashedError(message, { cause }));
     }
     this.requeue(requeue);
     this.dispatch();

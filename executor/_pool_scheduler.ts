@@ -48,12 +48,15 @@ export abstract class PoolScheduler {
 
   /** A message from worker `w`. */
   protected abstract onMessage(w: PoolWorker, message: FromWorker): void;
-  /** Worker `w` is gone without being killed. */
+  /**
+   * Worker `w` is gone without being killed, running task `id`, or none
+   * (`null`); `undefined` when it did not say.
+   */
   protected abstract onCrash(
     w: PoolWorker,
     how: string,
     cause: unknown,
-    id?: number,
+    id?: number | null,
   ): void;
   /** The pool can run nothing more: every task fails. */
   protected abstract break(message: string, cause: unknown): void;

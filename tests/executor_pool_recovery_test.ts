@@ -110,6 +110,40 @@ forEachPool(({ name, Pool: PoolClass }) => {
     assert.equal(await last.result(10_000), "number");
     assert.equal(ex.stats.queued, 0);
   });
+
+  Deno.test(`${name}: an error thrown after its task returned fails no task shipped since`, async () => {
+    const log = await Deno.makeTempFile();
+    try {
+      await using ex = new PoolClass({ maxWorkers: 1 });
+      const leaky = () => {
+        setTimeout(() => {
+          throw new Error("late");
+        }, 1);
+        return "leaky";
+      };
+      const innocent = (i: number, path: string) => {
+        Deno.writeTextFileSync(path, `${i}\n`, { append: true });
+        return i;
+      };
+      // The error fires while the worker is idle, often just as the pool
+      // ships it the next tasks: those never started, and run elsewhere.
+      let n = 0;
+      for (let round = 0; round < 10; round++) {
+        assert.equal(await ex.submit(leaky).result(), "leaky");
+        const futures = Array.from(
+          { length: 20 },
+          () => ex.submit(innocent, n++, log),
+        );
+        const out = await outcomes(futures);
+        assert.deepEqual(out, out.map((_, i) => String(n - 20 + i)));
+      }
+      const runs = runsOf(log);
+      for (let i = 0; i < n; i++) assert.equal(runs[i], 1, `task ${i}`);
+      assert.equal(ex.stats.failed, 0);
+    } finally {
+      await Deno.remove(log);
+    }
+  });
 });
 
 Deno.test("ProcessPoolExecutor: a child killed without a word runs no task twice", async () => {
