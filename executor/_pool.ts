@@ -219,6 +219,20 @@ export class Pool extends PoolScheduler {
     const head = w.head!;
     head.abandoned = true;
     this.requeue(w.revokeFrom(1));
+    // `revokeFrom` leaves tasks whose buffers were transferred to this
+    // worker: their slots say whether they started. One that has not is
+    // revoked all the same, never to start, and fails: it cannot move.
+    while (w.shipped.length > 1) {
+      const task = w.shipped[1];
+      if (!w.revoke(task)) break;
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" holds the buffers transferred for this task, ` +
+            `and had to stop the task ahead of it: it cannot run elsewhere`,
+        ),
+      );
+    }
     if (w.shipped.length > 1 && w.sharesMemory) return;
     const rest = w.takeAll();
     this.remove(w);

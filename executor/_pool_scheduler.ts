@@ -208,6 +208,13 @@ export abstract class PoolScheduler {
         break;
       }
       if (!w.sharesMemory && w.shipped.some((t) => t.stoppable)) break;
+      // Buffers transferred to a worker cannot come back: a task that moves
+      // some goes only to an idle worker, where no task ahead of it can
+      // hold it hostage (or make the pool kill the worker, and them).
+      if (
+        w.sharesMemory && task.transfer !== undefined &&
+        (batch.length > 0 || w.shipped.length > 0)
+      ) break;
       batch.push(queue.shift()!);
       n--;
     }

@@ -1,12 +1,14 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// How the pool engine recovers when a worker dies or a task cannot be
-// sent: which tasks fail, which run again (never one that may have run),
-// and that nothing is left waiting or escapes as an uncaught error.
+// How the pool engine recovers when a worker dies, a task cannot be sent
+// or has to be stopped: which tasks fail, which run again (never one that
+// may have run), and that nothing is left waiting or escapes as an
+// uncaught error.
 import assert from "node:assert/strict";
 import {
   BrokenExecutorError,
   ProcessPoolExecutor,
   WorkerCrashedError,
+  WorkerPoolExecutor,
 } from "../mod.ts";
 import { Pool } from "../executor/_pool.ts";
 import type { FromWorker, ToWorker } from "../executor/_protocol.ts";
@@ -187,6 +189,57 @@ Deno.test("ProcessPoolExecutor: a child killed without a word runs no task twice
   } finally {
     await Deno.remove(log);
   }
+});
+
+Deno.test("WorkerPoolExecutor: a task that times out does not hold a task with transfer hostage", async () => {
+  const ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  try {
+    const never = ex.run(() => new Promise(() => {}), [], { timeout: 50 });
+    const buffer = new ArrayBuffer(16);
+    const moved = ex.run((b: ArrayBuffer) => b.byteLength, [buffer], {
+      transfer: [buffer],
+    });
+    const last = ex.submit((x: number) => x, 3);
+    assert.equal((await never.exception() as Error).name, "TimeoutError");
+    assert.equal(await moved.result(5000), 16);
+    assert.equal(await last.result(5000), 3);
+  } finally {
+    // A worker left running the endless task must not hold shutdown.
+    ex.terminateWorkers();
+    await ex.shutdown();
+  }
+});
+
+Deno.test("WorkerPoolExecutor: a task with transfer waits for an idle worker, not behind a busy one", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 2 });
+  // [started A, started B, release A, release B]
+  const flags = new Int32Array(new SharedArrayBuffer(16));
+  const held = async (flags: Int32Array, me: number) => {
+    Atomics.store(flags, me, 1);
+    while (Atomics.load(flags, me + 2) === 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return me;
+  };
+  const a = ex.submit(held, flags, 0);
+  const b = ex.submit(held, flags, 1);
+  while (Atomics.load(flags, 0) === 0 || Atomics.load(flags, 1) === 0) {
+    await sleep(5);
+  }
+  const buffer = new ArrayBuffer(16);
+  const moved = ex.run((b: ArrayBuffer) => b.byteLength, [buffer], {
+    transfer: [buffer],
+  });
+  try {
+    // B ends; A goes on until the transfer task is done: it must run on
+    // B's worker, not wait behind A.
+    Atomics.store(flags, 3, 1);
+    assert.equal(await b.result(), 1);
+    assert.equal(await moved.result(5000), 16);
+  } finally {
+    Atomics.store(flags, 2, 1);
+  }
+  assert.equal(await a.result(), 0);
 });
 
 /**
