@@ -114,7 +114,7 @@ export class Pool extends PoolScheduler {
       armStop(
         future,
         options,
-        (error, reason) => this.#abort(task, error, reason),
+        (error, reason) => this.guard(() => this.#abort(task, error, reason)),
       );
     }
     this.queue.push(task);
@@ -227,14 +227,30 @@ export class Pool extends PoolScheduler {
   #stopHead(w: PoolWorker): void {
     const head = w.head!;
     this.requeue(w.revokeFrom(1));
+    // `revokeFrom` leaves tasks whose buffers were transferred to this
+    // worker: their slots say whether they started. One that has not is
+    // revoked all the same, never to start, and fails: it cannot move.
+    while (w.shipped.length > 1) {
+      const task = w.shipped[1];
+      if (!w.revoke(task)) break;
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" holds the buffers transferred for this task, ` +
+            `and had to stop the task ahead of it: it cannot run elsewhere`,
+        ),
+      );
+    }
+    // Only a task behind it that really started means the head has ended.
     if (w.shipped.length > 1 && w.hasStarted(w.shipped[1])) return;
     w.requestStop(head, head.stop!);
     if (head.grace > 0) {
-      w.startGrace(head.grace, () => {
-        if (w.head !== head || w.dead) return;
-        this.#kill(w, head);
-        this.dispatch();
-      });
+      w.startGrace(head.grace, () =>
+        this.guard(() => {
+          if (w.head !== head || w.dead) return;
+          this.#kill(w, head);
+          this.dispatch();
+        }));
     } else this.#kill(w, head);
   }
 
@@ -338,25 +354,51 @@ export class Pool extends PoolScheduler {
     w: PoolWorker,
     how: string,
     cause: unknown,
-    id?: number,
+    id?: number | null,
   ): void {
     if (w.dead) return;
     if (!w.ready) {
       return this.break(`worker "${w.name}" could not start: ${how}`, cause);
     }
     const tasks = [...w.shipped];
-    let blamed = tasks.findIndex((task) => task.id === id);
-    if (blamed < 0) blamed = 0;
-    // Those behind the one that ran never started: back to the queue.
-    this.requeue(w.revokeFrom(blamed + 1));
-    const message = `Worker "${w.name}" died while running a task: ${how}`;
+    // The tasks before `ran` may have run: they fail, and never run twice.
+    // Those from `ran` on never started: back to the queue. A crash message
+    // names the task that ran: the worker sent every result before it, and
+    // runs tasks in order; or says that none ran, when an error a task left
+    // behind fired while it was idle: then none of those left has started
+    // (on a Worker, a slot marked started may be the pool's own claim, made
+    // on shipping). Without one (SIGKILL, the OOM killer), a Worker's
+    // slots still tell: `revokeFrom` takes back only tasks not started. A
+    // child tells nothing of what it starts, and sends the results of short
+    // tasks together: any task shipped to it may have run, so all fail
+    // rather than risk running twice (Python's pool breaks altogether).
+    const blamed = tasks.findIndex((task) => task.id === id);
+    let ran: number;
+    if (id === null) ran = 0;
+    else if (blamed >= 0) ran = blamed + 1;
+    else ran = w.sharesMemory ? 1 : tasks.length;
+    this.requeue(w.revokeFrom(ran));
+    const message = blamed >= 0 || w.sharesMemory
+      ? `Worker "${w.name}" died while running a task: ${how}`
+      : `Worker "${w.name}" died with this task sent to it, which may have ` +
+        `run, so it does not run again: ${how}`;
     const requeue: PoolTask[] = [];
     const left = w.takeAll();
     this.remove(w);
     for (const task of left) {
       const index = tasks.indexOf(task);
-      if (!w.sharesMemory && index > blamed) requeue.push(task);
-      else this.fail(task, new WorkerCrashedError(message, { cause }));
+      if (index >= ran && w.sharesMemory && task.transfer !== undefined) {
+        this.fail(
+          task,
+          new WorkerCrashedError(
+            `Worker "${w.name}" died holding the buffers transferred for ` +
+              `this task, so it cannot run elsewhere: ${how}`,
+            { cause },
+          ),
+        );
+      } else if (index >= ran && (!w.sharesMemory || id === null)) {
+        requeue.push(task);
+      } else this.fail(task, new WorkerCrashedError(message, { cause }));
     }
     this.requeue(requeue);
     this.dispatch();

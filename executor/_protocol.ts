@@ -77,8 +77,11 @@ export type FromWorker =
     t: "crash";
     how: string;
     error?: MarshalledError;
-    /** The task the worker was running, if it was running one. */
-    id?: number;
+    /**
+     * The task the worker was running; `null` when it ran none (an error
+     * a task left behind, thrown once it had returned).
+     */
+    id: number | null;
   };
 
 // A worker with shared memory has a row of slots, one per task it has been

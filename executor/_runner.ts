@@ -66,7 +66,8 @@ export function crashMessage(
       error = undefined;
     }
   }
-  return { t: "crash", how, error, id };
+  // Saying that no task ran lets the pool run again every one it shipped.
+  return { t: "crash", how, error, id: id ?? null };
 }
 
 function marshalFailure(thrown: unknown) {
