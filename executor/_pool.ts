@@ -164,9 +164,14 @@ export class Pool extends PoolScheduler {
       const error = new WorkerCrashedError(
         `Worker "${w.name}" was terminated by terminateWorkers()`,
       );
-      // A Worker's thread ends only once its loop looks at the flag.
-      if (w.head !== undefined) {
-        w.requestStop(w.head, stopReasonOf(undefined, error));
+      // A Worker's thread ends only once its loop looks at the flag: every
+      // task that started gets it, the one running may not be the head
+      // (the results of those ahead of it may be held back while it runs).
+      const stop = stopReasonOf(undefined, error);
+      for (const task of [...w.shipped]) {
+        // One left behind that has not started never will.
+        if (task !== w.head && w.revoke(task)) this.fail(task, error);
+        else w.requestStop(task, stop);
       }
       const tasks = w.takeAll();
       this.remove(w);
@@ -211,18 +216,41 @@ export class Pool extends PoolScheduler {
     task.abandoned = true;
     // Settled first: onProgress hears nothing more, whatever happens next.
     settle();
-    // Not the head, yet started: the tasks before it are done and their
-    // results on the way. It is stopped once they are in (`#advance`).
-    if (w.head !== task) return;
-    this.#stopHead(w);
+    if (w.head === task) this.#stopHead(w);
+    else if (w.sharesMemory) this.#stopStarted(w, task);
+    // A child holds no stoppable task behind another: not reached there.
     this.dispatch();
+  }
+
+  /**
+   * Stops `task`, which started on `w` behind tasks whose results are not
+   * in yet (they may be held back in the worker while it runs): its own
+   * slot's flag goes up now, and its grace starts. Those behind it go
+   * back to the queue. The worker is killed, if it must be, only once the
+   * task is the head, when the results ahead of it are in (`#advance`).
+   */
+  #stopStarted(w: PoolWorker, task: PoolTask): void {
+    this.requeue(w.revokeFrom(w.shipped.indexOf(task) + 1));
+    w.requestStop(task, task.stop!);
+    if (task.grace > 0) w.startGrace(task, task.grace, this.#expiry(w, task));
+  }
+
+  /** What to do when the grace of stopped `task` on `w` is over. */
+  #expiry(w: PoolWorker, task: PoolTask): () => void {
+    return () =>
+      this.guard(() => {
+        if (w.head !== task || w.dead) return; // killed once it is the head
+        this.#kill(w, task);
+        this.dispatch();
+      });
   }
 
   /**
    * The head task of `w` was settled while it may run: the tasks behind it
    * go back to the queue, and it is asked to stop. If it ends within its
-   * `grace`, the worker stays; otherwise the worker is killed. Unless a
-   * task behind it has started, which means the head has ended already.
+   * `grace` (counted from the stop), the worker stays; otherwise the
+   * worker is killed. Unless a task behind it has started, which means the
+   * head has ended already.
    */
   #stopHead(w: PoolWorker): void {
     const head = w.head!;
@@ -243,15 +271,13 @@ export class Pool extends PoolScheduler {
     }
     // Only a task behind it that really started means the head has ended.
     if (w.shipped.length > 1 && w.hasStarted(w.shipped[1])) return;
-    w.requestStop(head, head.stop!);
-    if (head.grace > 0) {
-      w.startGrace(head.grace, () =>
-        this.guard(() => {
-          if (w.head !== head || w.dead) return;
-          this.#kill(w, head);
-          this.dispatch();
-        }));
-    } else this.#kill(w, head);
+    if (!w.isStopping(head)) {
+      w.requestStop(head, head.stop!);
+      if (head.grace > 0) {
+        return w.startGrace(head, head.grace, this.#expiry(w, head));
+      }
+    } else if (w.inGrace(head)) return; // stopped before it was the head
+    this.#kill(w, head);
   }
 
   /** Kills `w` to end its head task, which is settled already. */

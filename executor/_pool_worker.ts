@@ -71,7 +71,11 @@ export class PoolWorker {
   #shipments = 0;
   #sent = new Set<number>();
   #stopIdle: (() => void) | undefined;
-  #stopGrace: (() => void) | undefined;
+  /**
+   * Shipped tasks asked to stop, each with the end of its grace timer
+   * while that runs.
+   */
+  #stops = new Map<PoolTask, (() => void) | undefined>();
 
   /** Starts the worker; throws if it cannot even be created. */
   constructor(
@@ -144,6 +148,7 @@ export class PoolWorker {
           batch: task.batch,
         };
         if (task.onProgress !== undefined) message[built].progress = true;
+        if (task.stoppable) message[built].stoppable = true;
       }
       this.#transport.post({ t: "run", tasks: message }, transfer);
     } catch (error) {
@@ -222,9 +227,13 @@ export class PoolWorker {
   /**
    * Asks a running task to stop: its stop flag goes up where it shares
    * memory (the reason left beside it first), and a "stop" message
-   * follows for code that awaits.
+   * follows for code that awaits. The flag moves only from its own
+   * shipment's `STARTED`, so a task that has ended is not concerned.
    */
   requestStop(task: PoolTask, reason: StopReason): void {
+    if (task.worker === this && !this.#stops.has(task)) {
+      this.#stops.set(task, undefined);
+    }
     const slots = this.#slots;
     if (slots !== undefined && task.slot >= 0) {
       writeStop(
@@ -247,22 +256,51 @@ export class PoolWorker {
     }
   }
 
-  /** Calls `onExpiry` in `ms` unless the head task finishes first. */
-  startGrace(ms: number, onExpiry: () => void): void {
-    this.#endGrace();
-    this.#stopGrace = startTimer(ms, onExpiry);
+  /** Whether a task it holds was asked to stop: it gets no more tasks. */
+  get stopping(): boolean {
+    return this.#stops.size > 0;
   }
 
-  #endGrace(): void {
-    this.#stopGrace?.();
-    this.#stopGrace = undefined;
+  /** Whether `task` was asked to stop here. */
+  isStopping(task: PoolTask): boolean {
+    return this.#stops.has(task);
+  }
+
+  /** Whether the grace of stopped `task` still runs. */
+  inGrace(task: PoolTask): boolean {
+    return this.#stops.get(task) !== undefined;
+  }
+
+  /**
+   * Calls `onExpiry` in `ms` unless stopped `task` finishes (or leaves
+   * this worker) first.
+   */
+  startGrace(task: PoolTask, ms: number, onExpiry: () => void): void {
+    if (!this.#stops.has(task)) return;
+    this.#stops.get(task)?.();
+    const end = startTimer(ms, () => {
+      if (this.#stops.get(task) === end) this.#stops.set(task, undefined);
+      onExpiry();
+    });
+    this.#stops.set(task, end);
+  }
+
+  /** Forgets the stop of a task that is no longer here. */
+  #forgetStop(task: PoolTask): void {
+    if (this.#stops.size === 0) return;
+    this.#stops.get(task)?.();
+    this.#stops.delete(task);
+  }
+
+  #forgetStops(): void {
+    for (const end of this.#stops.values()) end?.();
+    this.#stops.clear();
   }
 
   /** The head task finished (its result is in); returns it. */
   finishHead(): PoolTask {
     const task = this.shipped.shift()!;
     this.#release(task);
-    this.#endGrace();
     this.lastProgress = performance.now();
     return task;
   }
@@ -271,12 +309,12 @@ export class PoolWorker {
   takeAll(): PoolTask[] {
     const tasks = this.shipped.splice(0);
     for (const task of tasks) this.#release(task);
-    this.#endGrace();
     return tasks;
   }
 
   #release(task: PoolTask): void {
     task.worker = undefined;
+    this.#forgetStop(task);
     this.#freeSlot(task);
   }
 
@@ -308,7 +346,7 @@ export class PoolWorker {
   kill(): Promise<void> | undefined {
     this.dead = true;
     this.stopIdle();
-    this.#endGrace();
+    this.#forgetStops();
     this.#transport.kill();
     return (this.#transport as { closed?: Promise<void> }).closed;
   }

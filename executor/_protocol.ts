@@ -26,6 +26,11 @@ export interface RunTask {
   batch: boolean;
   /** The caller listens to the task's progress (`onProgress`). */
   progress?: true;
+  /**
+   * A signal or a timeout may stop it, and its worker be killed: the
+   * results of the tasks before it are sent before it starts.
+   */
+  stoppable?: true;
 }
 
 /** Main thread to worker. */

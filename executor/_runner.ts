@@ -322,9 +322,12 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     while (inbox.length > 0) {
       const task = inbox.shift()!;
       if (!claim(task)) continue;
+      // Results wait only behind a task known to be short, and never
+      // behind one that may be stopped: its worker may be killed.
       if (
         results.length > 0 &&
-        !((lastTook.get(keyOf(task.fn)) ?? Infinity) < SHORT_MS)
+        (task.stoppable ||
+          !((lastTook.get(keyOf(task.fn)) ?? Infinity) < SHORT_MS))
       ) {
         flush();
       }
