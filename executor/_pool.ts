@@ -280,15 +280,29 @@ export class Pool extends PoolScheduler {
     this.#kill(w, head);
   }
 
-  /** Kills `w` to end its head task, which is settled already. */
+  /**
+   * Kills `w` to end its head task, which is settled already. What it
+   * holds that has not started goes back to the queue, or fails if its
+   * buffers were transferred there; the rest fails.
+   */
   #kill(w: PoolWorker, head: PoolTask): void {
+    this.requeue(w.revokeFrom(1));
+    for (const task of w.shipped.slice(1)) {
+      if (!w.revoke(task)) continue;
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" holds the buffers transferred for this task, ` +
+            `and had to be killed to stop a task ahead of it`,
+        ),
+      );
+    }
     const rest = w.takeAll();
     this.remove(w);
     for (const task of rest) {
       if (task === head) continue;
-      // Those that could not move: sent with buffers transferred to this
-      // worker, or shipped to a process behind the head (stoppable tasks
-      // travel alone, so this is a last resort).
+      // Those that could not move: shipped to a process behind the head
+      // (stoppable tasks travel alone, so this is a last resort).
       this.fail(
         task,
         new WorkerCrashedError(

@@ -180,6 +180,9 @@ export abstract class PoolScheduler {
    * most `most`.
    */
   protected fill(w: PoolWorker, most = Infinity): void {
+    // A worker whose task was asked to stop may be killed: whatever it
+    // holds then may fail. It gets more once the stop is over.
+    if (w.stopping) return;
     let depth = this.pacing.depth(this.queue.peek());
     if (
       depth === 1 && w.shipped.length === 1 &&

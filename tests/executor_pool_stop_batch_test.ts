@@ -9,6 +9,7 @@ import {
   WorkerCrashedError,
   WorkerPoolExecutor,
 } from "../mod.ts";
+import { forEachPool } from "./_util/pools.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -139,4 +140,66 @@ Deno.test("WorkerPoolExecutor: the results before a task that may be stopped are
   } finally {
     Atomics.store(new Int32Array(shared), 1, 1);
   }
+});
+
+/**
+ * Without `shared`, returns at once. With it, says it started, keeps its
+ * worker busy for `ms`, then waits 400 ms, deaf to its stop.
+ */
+function lingering(
+  shared: SharedArrayBuffer | null,
+  ms = 0,
+): number | Promise<number> {
+  if (shared === null) return 0;
+  Atomics.store(new Int32Array(shared), 0, 1);
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    // busy
+  }
+  return new Promise((resolve) => setTimeout(() => resolve(1), 400));
+}
+
+Deno.test("WorkerPoolExecutor: a task submitted while a stopped task has its grace runs, and is not lost with that worker", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  for (let i = 0; i < 50; i++) await ex.submit(lingering, null).result();
+  const shared = new SharedArrayBuffer(4);
+  const words = new Int32Array(shared);
+  const busy = ex.submit(block, 30);
+  const short = Array.from({ length: 20 }, () => ex.submit(lingering, null));
+  const controller = new AbortController();
+  const stopped = ex.run(lingering, [shared, 20], {
+    signal: controller.signal,
+    grace: 50,
+  });
+  await sleep(0); // the batch is on its way
+  // Without a turn of the event loop, the pool has not heard the results
+  // of the tasks ahead of it when it stops the task.
+  const deadline = Date.now() + 2000;
+  while (Atomics.load(words, 0) === 0 && Date.now() < deadline) {
+    // waits for it to start
+  }
+  assert.equal(Atomics.load(words, 0), 1, "the task never started");
+  controller.abort();
+  const next = ex.submit(lingering, null);
+  assert.equal(stopped.cancelled(), true);
+  assert.equal(await next.result(), 0);
+  assert.equal(await busy.result(), 30);
+  for (const f of short) assert.equal(await f.result(), 0);
+});
+
+forEachPool(({ name, Pool }) => {
+  Deno.test(`${name}: tasks submitted during a stopped task's grace run once its worker is gone`, async () => {
+    await using ex = new Pool({ maxWorkers: 1 });
+    const stopped = ex.run(
+      () => new Promise((resolve) => setTimeout(resolve, 2000)),
+      [],
+      { timeout: 20, grace: 50 },
+    );
+    assert.ok(await stopped.exception() instanceof TimeoutError);
+    const during = [1, 2, 3].map((n) => ex.submit((x: number) => x * 2, n));
+    assert.deepEqual(
+      await Promise.all(during.map((f) => f.result())),
+      [2, 4, 6],
+    );
+  });
 });
