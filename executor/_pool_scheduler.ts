@@ -213,11 +213,15 @@ export abstract class PoolScheduler {
       if (!w.sharesMemory && w.shipped.some((t) => t.stoppable)) break;
       // Buffers transferred to a worker cannot come back: a task that moves
       // some goes only to an idle worker, where no task ahead of it can
-      // hold it hostage (or make the pool kill the worker, and them).
-      if (
-        w.sharesMemory && task.transfer !== undefined &&
-        (batch.length > 0 || w.shipped.length > 0)
-      ) break;
+      // hold it hostage (or make the pool kill the worker, and them). And
+      // in a message of its own: Deno detaches the buffers listed for a
+      // post even when the post fails, for another task's arguments.
+      if (w.sharesMemory && task.transfer !== undefined) {
+        if (batch.length === 0 && w.shipped.length === 0) {
+          batch.push(queue.shift()!);
+        }
+        break;
+      }
       batch.push(queue.shift()!);
       n--;
     }

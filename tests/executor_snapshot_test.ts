@@ -1,7 +1,8 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // A worker pool copies what a task hands over at the moment it does: a
 // progress value at the progress() call, a result when its task ends, even
-// though both travel later, in a batch with others.
+// though both travel later, in a batch with others. A value that cannot be
+// sent fails its own task only, and never costs another its moved buffers.
 import assert from "node:assert/strict";
 import { RunningTaskContext } from "../executor/_task_context.ts";
 import { snapshot } from "../executor/_snapshot.ts";
@@ -72,6 +73,12 @@ function giveBack(this: TaskContext, kind: string): unknown {
     default:
       return 0;
   }
+}
+
+/** Returns its argument, moving it back if it is a buffer. */
+function echo(this: TaskContext, x: unknown): unknown {
+  if (x instanceof ArrayBuffer) this.transfer(x);
+  return x;
 }
 
 forEachPool(({ name, Pool }) => {
@@ -146,6 +153,26 @@ forEachPool(({ name, Pool }) => {
       assert.match(symbolError.message, /Symbol\(notCloneable\)/);
       await busy.result();
     }
+  });
+
+  Deno.test(`${name}: a task that moves buffers is not failed by another task's arguments`, async () => {
+    await using ex = new Pool({ maxWorkers: 1 });
+    // Known to be short, `echo` travels in batches.
+    for (let i = 0; i < 50; i++) await ex.submit(echo, 0).result();
+    const busy = ex.submit(forgetThenWork, 30);
+    // Both wait for the busy worker, then leave together.
+    const buffer = new Uint8Array(16).fill(9).buffer;
+    const moved = ex.run(echo, [buffer], { transfer: [buffer] });
+    const results = ex.map(echo, [() => "not cloneable"]);
+    const mapped = results.next();
+    const back = await moved.result() as ArrayBuffer;
+    assert.deepEqual(new Uint8Array(back), new Uint8Array(16).fill(9));
+    await assert.rejects(mapped, (error: Error) => {
+      assert.equal(error.name, "DataCloneError");
+      assert.match(error.message, /not cloneable/);
+      return true;
+    });
+    await busy.result();
   });
 
   Deno.test(`${name}: thrown objects held for a batch are as they were thrown`, async () => {
