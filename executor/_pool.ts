@@ -1,12 +1,9 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The engine behind both worker pools, over any transport: submitting,
-// cancelling and aborting tasks, results, crashes and shutting down. Where
-// and when tasks travel is `_pool_scheduler.ts`'s.
-import {
-  InvalidStateError,
-  type TimeoutError,
-  WorkerCrashedError,
-} from "../future/errors.ts";
+// cancelling tasks, results, crashes and shutting down. Where and when
+// tasks travel is `_pool_scheduler.ts`'s; stopping a task that runs,
+// `_pool_stops.ts`'s.
+import { InvalidStateError, WorkerCrashedError } from "../future/errors.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import type { Future } from "../future/future.ts";
 import type { ExecutorStats, RunOptions } from "./executor.ts";
@@ -16,17 +13,19 @@ import { PoolFuture } from "./_pool_future.ts";
 import type { PaceKey } from "./_pool_pacing.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
-import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
+import type { PoolConfig } from "./_pool_scheduler.ts";
+import { PoolStops } from "./_pool_stops.ts";
 import { armStop, deliverProgress } from "./_run_options.ts";
 import { stopReasonOf } from "./_stop.ts";
 
 export type { PoolConfig };
 
 /**
- * The pool: what callers do (submit, cancel, abort, shut down) and what
- * workers report (results, crashes). Where tasks go is `PoolScheduler`'s.
+ * The pool: what callers do (submit, cancel, shut down) and what workers
+ * report (results, crashes). Where tasks go is `PoolScheduler`'s; how a
+ * task is stopped, `PoolStops`'.
  */
-export class Pool extends PoolScheduler {
+export class Pool extends PoolStops {
   #nextId = 1;
 
   constructor(config: PoolConfig) {
@@ -114,7 +113,7 @@ export class Pool extends PoolScheduler {
       armStop(
         future,
         options,
-        (error, reason) => this.guard(() => this.#abort(task, error, reason)),
+        (error, reason) => this.guard(() => this.abort(task, error, reason)),
       );
     }
     this.queue.push(task);
@@ -191,127 +190,6 @@ export class Pool extends PoolScheduler {
     return false;
   }
 
-  /**
-   * An abort (`error` undefined, the signal's `reason`) or a timeout of a
-   * task, wherever it is: the future settles now.
-   */
-  #abort(
-    task: PoolTask,
-    error: TimeoutError | undefined,
-    reason?: unknown,
-  ): void {
-    const { future } = task;
-    if (future.done()) return;
-    const settle = () => {
-      if (error === undefined) future.forceCancel();
-      else this.fail(task, error);
-    };
-    const w = task.worker;
-    if (w === undefined) return settle();
-    if (w.head !== task && w.revoke(task)) {
-      settle();
-      return this.dispatch();
-    }
-    task.stop = stopReasonOf(error, reason);
-    task.abandoned = true;
-    // Settled first: onProgress hears nothing more, whatever happens next.
-    settle();
-    if (w.head === task) this.#stopHead(w);
-    else if (w.sharesMemory) this.#stopStarted(w, task);
-    // A child holds no stoppable task behind another: not reached there.
-    this.dispatch();
-  }
-
-  /**
-   * Stops `task`, which started on `w` behind tasks whose results are not
-   * in yet (they may be held back in the worker while it runs): its own
-   * slot's flag goes up now, and its grace starts. Those behind it go
-   * back to the queue. The worker is killed, if it must be, only once the
-   * task is the head, when the results ahead of it are in (`#advance`).
-   */
-  #stopStarted(w: PoolWorker, task: PoolTask): void {
-    this.requeue(w.revokeFrom(w.shipped.indexOf(task) + 1));
-    w.requestStop(task, task.stop!);
-    if (task.grace > 0) w.startGrace(task, task.grace, this.#expiry(w, task));
-  }
-
-  /** What to do when the grace of stopped `task` on `w` is over. */
-  #expiry(w: PoolWorker, task: PoolTask): () => void {
-    return () =>
-      this.guard(() => {
-        if (w.head !== task || w.dead) return; // killed once it is the head
-        this.#kill(w, task);
-        this.dispatch();
-      });
-  }
-
-  /**
-   * The head task of `w` was settled while it may run: the tasks behind it
-   * go back to the queue, and it is asked to stop. If it ends within its
-   * `grace` (counted from the stop), the worker stays; otherwise the
-   * worker is killed. Unless a task behind it has started, which means the
-   * head has ended already.
-   */
-  #stopHead(w: PoolWorker): void {
-    const head = w.head!;
-    this.requeue(w.revokeFrom(1));
-    // `revokeFrom` leaves tasks whose buffers were transferred to this
-    // worker: their slots say whether they started. One that has not is
-    // revoked all the same, never to start, and fails: it cannot move.
-    while (w.shipped.length > 1) {
-      const task = w.shipped[1];
-      if (!w.revoke(task)) break;
-      this.fail(
-        task,
-        new WorkerCrashedError(
-          `Worker "${w.name}" holds the buffers transferred for this task, ` +
-            `and had to stop the task ahead of it: it cannot run elsewhere`,
-        ),
-      );
-    }
-    // Only a task behind it that really started means the head has ended.
-    if (w.shipped.length > 1 && w.hasStarted(w.shipped[1])) return;
-    if (!w.isStopping(head)) {
-      w.requestStop(head, head.stop!);
-      if (head.grace > 0) {
-        return w.startGrace(head, head.grace, this.#expiry(w, head));
-      }
-    } else if (w.inGrace(head)) return; // stopped before it was the head
-    this.#kill(w, head);
-  }
-
-  /**
-   * Kills `w` to end its head task, which is settled already. What it
-   * holds that has not started goes back to the queue, or fails if its
-   * buffers were transferred there; the rest fails.
-   */
-  #kill(w: PoolWorker, head: PoolTask): void {
-    this.requeue(w.revokeFrom(1));
-    for (const task of w.shipped.slice(1)) {
-      if (!w.revoke(task)) continue;
-      this.fail(
-        task,
-        new WorkerCrashedError(
-          `Worker "${w.name}" holds the buffers transferred for this task, ` +
-            `and had to be killed to stop a task ahead of it`,
-        ),
-      );
-    }
-    const rest = w.takeAll();
-    this.remove(w);
-    for (const task of rest) {
-      if (task === head) continue;
-      // Those that could not move: shipped to a process behind the head
-      // (stoppable tasks travel alone, so this is a last resort).
-      this.fail(
-        task,
-        new WorkerCrashedError(
-          `Worker "${w.name}" was killed to stop a task ahead of this one`,
-        ),
-      );
-    }
-  }
-
   /** Progress values of a task on `w`, for its `onProgress`. */
   #onProgress(w: PoolWorker, id: number, values: unknown[]): void {
     // The task reporting is the one running: at the head, or just behind
@@ -384,7 +262,7 @@ export class Pool extends PoolScheduler {
   #advance(w: PoolWorker): void {
     const head = w.head;
     if (head === undefined) return;
-    if (head.abandoned) return this.#stopHead(w);
+    if (head.abandoned) return this.stopHead(w);
     w.claim(head);
     // A failed cancel() may have marked it running already.
     if (head.future.state === "pending") head.future.setRunningOrNotifyCancel();
