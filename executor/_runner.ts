@@ -14,7 +14,7 @@ import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "./_protocol.ts";
 import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
-import { isPrimitive, snapshot } from "./_snapshot.ts";
+import { marshalFailure, Outbox } from "./_runner_results.ts";
 import {
   type AnyFunction,
   isPromise,
@@ -70,27 +70,6 @@ export function crashMessage(
   return { t: "crash", how, error, id: id ?? null };
 }
 
-function marshalFailure(thrown: unknown) {
-  try {
-    return cloneableError(marshalError(thrown));
-  } catch (failure) {
-    // A hostile error (a throwing getter, a revoked proxy) still reports.
-    return marshalError(
-      new TypeError(`The task's error could not be read: ${failure}`),
-    );
-  }
-}
-
-function cloneFailure(error: unknown) {
-  const message = error instanceof Error ? error.message : String(error);
-  return marshalFailure(
-    new DOMException(
-      `The task's result could not be cloned: ${message}`,
-      "DataCloneError",
-    ),
-  );
-}
-
 /**
  * Runs the tasks the pool sends over `endpoint`. With shared slots in its
  * `init` message (a Worker), a task runs only if it wins its slot from the
@@ -106,77 +85,13 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   let context: RunningTaskContext | undefined;
   /** Stops of tasks still in the inbox (the initializer runs). */
   const stopsAhead = new Map<number, StopReason>();
-  let results: TaskResult[] = [];
-  /** How many of `results` are copies a later task can no longer change. */
-  let held = 0;
-  /** The arrays of a batch's results, built here: dense, plain. */
-  const built = new WeakSet<object>();
-  let busy = 0;
-  let lastFlush = 0;
+  const outbox = new Outbox(endpoint);
   /** How long each function's last call took, in ms. */
   const lastTook = new Map<number | string, number>();
   const keyOf = (ref: FunctionRef) =>
     "src" in ref ? ref.src : `${ref.name}@${ref.url}`;
 
-  function flush(): void {
-    if (results.length === 0) return;
-    const out = results;
-    results = [];
-    held = 0;
-    const message = { t: "done" as const, results: out, busy };
-    busy = 0;
-    lastFlush = performance.now();
-    try {
-      endpoint.post(message);
-    } catch {
-      // One result cannot be sent: send them one by one, so that it alone
-      // fails, with its own error.
-      for (const result of out) postAlone(result, message.busy / out.length);
-    }
-  }
-
-  /** Posts one result in a message of its own; a failure fails just it. */
-  function postAlone(
-    result: TaskResult,
-    took: number,
-    transfer?: Transferable[],
-  ): void {
-    lastFlush = performance.now();
-    try {
-      endpoint.post({ t: "done", results: [result], busy: took }, transfer);
-    } catch (error) {
-      endpoint.post({
-        t: "done",
-        results: [{ id: result.id, ok: false, error: cloneFailure(error) }],
-        busy: took,
-      });
-    }
-  }
-
-  /**
-   * Before another task runs, the results waiting to be sent become
-   * copies: that task may change what an earlier one returned (a shared
-   * cache, a reused buffer), and the caller must get each value as it was
-   * when its task ended. Primitives need no copy.
-   */
-  function hold(): void {
-    for (let i = held; i < results.length; i++) {
-      const result = results[i];
-      if (!result.ok) continue; // its error was copied when it was made
-      const { value } = result;
-      if (isPrimitive(value)) continue;
-      try {
-        results[i] = {
-          id: result.id,
-          ok: true,
-          value: snapshot(value, built.has(value as object)),
-        };
-      } catch (error) {
-        results[i] = { id: result.id, ok: false, error: cloneFailure(error) };
-      }
-    }
-    held = results.length;
-  }
+  const flush = () => outbox.flush();
 
   /**
    * Whether the task may run: it claims its slot unless it was revoked.
@@ -205,15 +120,19 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
 
   /** Answers a task stopped before it started; it does not run. */
   function refuse(task: RunTask, reason: unknown): false {
-    results.push({
-      id: task.id,
-      ok: false,
-      error: marshalFailure(
-        new CancelledError("The task was stopped before it started", {
-          cause: reason,
-        }),
-      ),
-    });
+    outbox.add(
+      {
+        id: task.id,
+        ok: false,
+        error: marshalFailure(
+          new CancelledError("The task was stopped before it started", {
+            cause: reason,
+          }),
+        ),
+      },
+      0,
+      NOTHING,
+    );
     return false;
   }
 
@@ -263,15 +182,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     const done = (result: TaskResult, transfer: Transferable[]) => {
       const took = performance.now() - start;
       lastTook.set(keyOf(task.fn), took);
-      if (transfer.length > 0) {
-        // Alone, after those before it: Deno detaches the buffers listed
-        // for a post even when the post fails, so a result that moves
-        // buffers must not share its message with one that cannot be sent.
-        flush();
-        return postAlone(result, took, transfer);
-      }
-      busy += took;
-      results.push(result);
+      outbox.add(result, took, transfer);
     };
     const fail = (thrown: unknown) => {
       try {
@@ -290,7 +201,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         // A progress value that could not be sent.
         return fail(error);
       }
-      if (task.batch) built.add(value as object);
+      if (task.batch) outbox.built(value as unknown[]);
       done({ id: task.id, ok: true, value }, transfer);
     };
     const run = (fn: AnyFunction): void | Promise<void> => {
@@ -325,13 +236,13 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       // Results wait only behind a task known to be short, and never
       // behind one that may be stopped: its worker may be killed.
       if (
-        results.length > 0 &&
+        outbox.length > 0 &&
         (task.stoppable ||
           !((lastTook.get(keyOf(task.fn)) ?? Infinity) < SHORT_MS))
       ) {
         flush();
       }
-      hold();
+      outbox.hold();
       running = task;
       const pending = execute(task);
       if (pending !== undefined) {
@@ -346,7 +257,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       }
       running = undefined;
       context = undefined;
-      if (performance.now() - lastFlush >= FLUSH_MS) flush();
+      if (performance.now() - outbox.lastSent >= FLUSH_MS) flush();
     }
     flush();
   }
