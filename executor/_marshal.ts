@@ -69,11 +69,12 @@ export function marshalError(thrown: unknown, depth = 0): MarshalledError {
 /**
  * Replaces thrown values that cannot be cloned (anywhere in the data) by
  * an `Error` describing them, so that the error message always arrives.
+ * Returns a copy: a thrown object that the code changes later (a runner
+ * holds results a while) is sent as it was when it was thrown.
  */
 export function cloneableError(data: MarshalledError): MarshalledError {
   try {
-    structuredClone(data);
-    return data;
+    return structuredClone(data);
   } catch {
     if (!data.error) {
       return marshalError(

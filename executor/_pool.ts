@@ -1,12 +1,9 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The engine behind both worker pools, over any transport: submitting,
-// cancelling and aborting tasks, results, crashes and shutting down. Where
-// and when tasks travel is `_pool_scheduler.ts`'s.
-import {
-  InvalidStateError,
-  type TimeoutError,
-  WorkerCrashedError,
-} from "../future/errors.ts";
+// cancelling tasks, results, crashes and shutting down. Where and when
+// tasks travel is `_pool_scheduler.ts`'s; stopping a task that runs,
+// `_pool_stops.ts`'s.
+import { InvalidStateError, WorkerCrashedError } from "../future/errors.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import type { Future } from "../future/future.ts";
 import type { ExecutorStats, RunOptions } from "./executor.ts";
@@ -16,17 +13,19 @@ import { PoolFuture } from "./_pool_future.ts";
 import type { PaceKey } from "./_pool_pacing.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
-import { type PoolConfig, PoolScheduler } from "./_pool_scheduler.ts";
+import type { PoolConfig } from "./_pool_scheduler.ts";
+import { PoolStops } from "./_pool_stops.ts";
 import { armStop, deliverProgress } from "./_run_options.ts";
 import { stopReasonOf } from "./_stop.ts";
 
 export type { PoolConfig };
 
 /**
- * The pool: what callers do (submit, cancel, abort, shut down) and what
- * workers report (results, crashes). Where tasks go is `PoolScheduler`'s.
+ * The pool: what callers do (submit, cancel, shut down) and what workers
+ * report (results, crashes). Where tasks go is `PoolScheduler`'s; how a
+ * task is stopped, `PoolStops`'.
  */
-export class Pool extends PoolScheduler {
+export class Pool extends PoolStops {
   #nextId = 1;
 
   constructor(config: PoolConfig) {
@@ -114,7 +113,7 @@ export class Pool extends PoolScheduler {
       armStop(
         future,
         options,
-        (error, reason) => this.#abort(task, error, reason),
+        (error, reason) => this.guard(() => this.abort(task, error, reason)),
       );
     }
     this.queue.push(task);
@@ -164,9 +163,14 @@ export class Pool extends PoolScheduler {
       const error = new WorkerCrashedError(
         `Worker "${w.name}" was terminated by terminateWorkers()`,
       );
-      // A Worker's thread ends only once its loop looks at the flag.
-      if (w.head !== undefined) {
-        w.requestStop(w.head, stopReasonOf(undefined, error));
+      // A Worker's thread ends only once its loop looks at the flag: every
+      // task that started gets it, the one running may not be the head
+      // (the results of those ahead of it may be held back while it runs).
+      const stop = stopReasonOf(undefined, error);
+      for (const task of [...w.shipped]) {
+        // One left behind that has not started never will.
+        if (task !== w.head && w.revoke(task)) this.fail(task, error);
+        else w.requestStop(task, stop);
       }
       const tasks = w.takeAll();
       this.remove(w);
@@ -184,76 +188,6 @@ export class Pool extends PoolScheduler {
     if (w.head !== task && w.revoke(task)) return true;
     task.future.setRunningOrNotifyCancel();
     return false;
-  }
-
-  /**
-   * An abort (`error` undefined, the signal's `reason`) or a timeout of a
-   * task, wherever it is: the future settles now.
-   */
-  #abort(
-    task: PoolTask,
-    error: TimeoutError | undefined,
-    reason?: unknown,
-  ): void {
-    const { future } = task;
-    if (future.done()) return;
-    const settle = () => {
-      if (error === undefined) future.forceCancel();
-      else this.fail(task, error);
-    };
-    const w = task.worker;
-    if (w === undefined) return settle();
-    if (w.head !== task && w.revoke(task)) {
-      settle();
-      return this.dispatch();
-    }
-    task.stop = stopReasonOf(error, reason);
-    task.abandoned = true;
-    // Settled first: onProgress hears nothing more, whatever happens next.
-    settle();
-    // Not the head, yet started: the tasks before it are done and their
-    // results on the way. It is stopped once they are in (`#advance`).
-    if (w.head !== task) return;
-    this.#stopHead(w);
-    this.dispatch();
-  }
-
-  /**
-   * The head task of `w` was settled while it may run: the tasks behind it
-   * go back to the queue, and it is asked to stop. If it ends within its
-   * `grace`, the worker stays; otherwise the worker is killed. Unless a
-   * task behind it has started, which means the head has ended already.
-   */
-  #stopHead(w: PoolWorker): void {
-    const head = w.head!;
-    this.requeue(w.revokeFrom(1));
-    if (w.shipped.length > 1 && w.hasStarted(w.shipped[1])) return;
-    w.requestStop(head, head.stop!);
-    if (head.grace > 0) {
-      w.startGrace(head.grace, () => {
-        if (w.head !== head || w.dead) return;
-        this.#kill(w, head);
-        this.dispatch();
-      });
-    } else this.#kill(w, head);
-  }
-
-  /** Kills `w` to end its head task, which is settled already. */
-  #kill(w: PoolWorker, head: PoolTask): void {
-    const rest = w.takeAll();
-    this.remove(w);
-    for (const task of rest) {
-      if (task === head) continue;
-      // Those that could not move: sent with buffers transferred to this
-      // worker, or shipped to a process behind the head (stoppable tasks
-      // travel alone, so this is a last resort).
-      this.fail(
-        task,
-        new WorkerCrashedError(
-          `Worker "${w.name}" was killed to stop a task ahead of this one`,
-        ),
-      );
-    }
   }
 
   /** Progress values of a task on `w`, for its `onProgress`. */
@@ -328,7 +262,7 @@ export class Pool extends PoolScheduler {
   #advance(w: PoolWorker): void {
     const head = w.head;
     if (head === undefined) return;
-    if (head.abandoned) return this.#stopHead(w);
+    if (head.abandoned) return this.stopHead(w);
     w.claim(head);
     // A failed cancel() may have marked it running already.
     if (head.future.state === "pending") head.future.setRunningOrNotifyCancel();
@@ -338,25 +272,51 @@ export class Pool extends PoolScheduler {
     w: PoolWorker,
     how: string,
     cause: unknown,
-    id?: number,
+    id?: number | null,
   ): void {
     if (w.dead) return;
     if (!w.ready) {
       return this.break(`worker "${w.name}" could not start: ${how}`, cause);
     }
     const tasks = [...w.shipped];
-    let blamed = tasks.findIndex((task) => task.id === id);
-    if (blamed < 0) blamed = 0;
-    // Those behind the one that ran never started: back to the queue.
-    this.requeue(w.revokeFrom(blamed + 1));
-    const message = `Worker "${w.name}" died while running a task: ${how}`;
+    // The tasks before `ran` may have run: they fail, and never run twice.
+    // Those from `ran` on never started: back to the queue. A crash message
+    // names the task that ran: the worker sent every result before it, and
+    // runs tasks in order; or says that none ran, when an error a task left
+    // behind fired while it was idle: then none of those left has started
+    // (on a Worker, a slot marked started may be the pool's own claim, made
+    // on shipping). Without one (SIGKILL, the OOM killer), a Worker's
+    // slots still tell: `revokeFrom` takes back only tasks not started. A
+    // child tells nothing of what it starts, and sends the results of short
+    // tasks together: any task shipped to it may have run, so all fail
+    // rather than risk running twice (Python's pool breaks altogether).
+    const blamed = tasks.findIndex((task) => task.id === id);
+    let ran: number;
+    if (id === null) ran = 0;
+    else if (blamed >= 0) ran = blamed + 1;
+    else ran = w.sharesMemory ? 1 : tasks.length;
+    this.requeue(w.revokeFrom(ran));
+    const message = blamed >= 0 || w.sharesMemory
+      ? `Worker "${w.name}" died while running a task: ${how}`
+      : `Worker "${w.name}" died with this task sent to it, which may have ` +
+        `run, so it does not run again: ${how}`;
     const requeue: PoolTask[] = [];
     const left = w.takeAll();
     this.remove(w);
     for (const task of left) {
       const index = tasks.indexOf(task);
-      if (!w.sharesMemory && index > blamed) requeue.push(task);
-      else this.fail(task, new WorkerCrashedError(message, { cause }));
+      if (index >= ran && w.sharesMemory && task.transfer !== undefined) {
+        this.fail(
+          task,
+          new WorkerCrashedError(
+            `Worker "${w.name}" died holding the buffers transferred for ` +
+              `this task, so it cannot run elsewhere: ${how}`,
+            { cause },
+          ),
+        );
+      } else if (index >= ran && (!w.sharesMemory || id === null)) {
+        requeue.push(task);
+      } else this.fail(task, new WorkerCrashedError(message, { cause }));
     }
     this.requeue(requeue);
     this.dispatch();

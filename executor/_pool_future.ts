@@ -63,6 +63,15 @@ export class PoolFuture<T> extends Future<T> {
     return base.call(this, inspect, options);
   }
 
+  /**
+   * The task went back to the pool's queue without having started (its
+   * worker died before it): it is pending again, so `cancel()` works on it
+   * and it can be marked running when it is shipped anew.
+   */
+  resetRunning(): void {
+    this.#started = false;
+  }
+
   /** Cancels the future even while it runs (its worker was terminated). */
   forceCancel(message?: string): boolean {
     this.#started = false;

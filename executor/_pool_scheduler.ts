@@ -48,12 +48,15 @@ export abstract class PoolScheduler {
 
   /** A message from worker `w`. */
   protected abstract onMessage(w: PoolWorker, message: FromWorker): void;
-  /** Worker `w` is gone without being killed. */
+  /**
+   * Worker `w` is gone without being killed, running task `id`, or none
+   * (`null`); `undefined` when it did not say.
+   */
   protected abstract onCrash(
     w: PoolWorker,
     how: string,
     cause: unknown,
-    id?: number,
+    id?: number | null,
   ): void;
   /** The pool can run nothing more: every task fails. */
   protected abstract break(message: string, cause: unknown): void;
@@ -74,9 +77,15 @@ export abstract class PoolScheduler {
     task.future.setException(error);
   }
 
-  /** Puts tasks taken back from a worker at the front of the queue. */
+  /**
+   * Puts tasks taken back from a worker, none of which started, at the
+   * front of the queue: pending again (a child's were marked running).
+   */
   protected requeue(tasks: PoolTask[]): void {
-    for (let i = tasks.length - 1; i >= 0; i--) this.queue.unshift(tasks[i]);
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      tasks[i].future.resetRunning();
+      this.queue.unshift(tasks[i]);
+    }
   }
 
   /** Whether a task submitted now could start at once. */
@@ -99,17 +108,19 @@ export abstract class PoolScheduler {
   protected scheduleTopUp(): void {
     if (this.#topUpScheduled) return;
     this.#topUpScheduled = true;
-    queueMicrotask(() => {
-      this.#topUpScheduled = false;
-      if (this.broken !== undefined) return;
-      const takers = [...this.workers].filter((w) =>
-        w.sharesMemory && this.canTake(w) && !w.head?.abandoned
-      );
-      if (takers.length === 0) return;
-      const share = Math.ceil(this.queue.length / takers.length);
-      for (const w of takers) this.fill(w, share);
-      this.settleIdle();
-    });
+    queueMicrotask(() =>
+      this.guard(() => {
+        this.#topUpScheduled = false;
+        if (this.broken !== undefined) return;
+        const takers = [...this.workers].filter((w) =>
+          w.sharesMemory && this.canTake(w) && !w.head?.abandoned
+        );
+        if (takers.length === 0) return;
+        const share = Math.ceil(this.queue.length / takers.length);
+        for (const w of takers) this.fill(w, share);
+        this.settleIdle();
+      })
+    );
   }
 
   /** Whether a busy worker may take one more task behind its current one. */
@@ -144,14 +155,14 @@ export abstract class PoolScheduler {
     for (const w of this.workers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
       if (queue.length === 0) break;
-      if (w.shipped.length === 0 && this.canTake(w)) this.fill(w);
+      if (w.shipped.length === 0 && this.canTake(w)) this.fillIdle(w);
     }
     while (queue.length > 0 && this.workers.size < this.config.maxWorkers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
       if (queue.length === 0) break;
       const w = this.spawn();
       if (w === undefined) return;
-      this.fill(w);
+      this.fillIdle(w);
     }
     if (queue.length > 0 && this.pacing.depth(queue.peek()) === 1) {
       const now = performance.now();
@@ -169,6 +180,9 @@ export abstract class PoolScheduler {
    * most `most`.
    */
   protected fill(w: PoolWorker, most = Infinity): void {
+    // A worker whose task was asked to stop may be killed: whatever it
+    // holds then may fail. It gets more once the stop is over.
+    if (w.stopping) return;
     let depth = this.pacing.depth(this.queue.peek());
     if (
       depth === 1 && w.shipped.length === 1 &&
@@ -197,10 +211,30 @@ export abstract class PoolScheduler {
         break;
       }
       if (!w.sharesMemory && w.shipped.some((t) => t.stoppable)) break;
+      // Buffers transferred to a worker cannot come back: a task that moves
+      // some goes only to an idle worker, where no task ahead of it can
+      // hold it hostage (or make the pool kill the worker, and them). And
+      // in a message of its own: Deno detaches the buffers listed for a
+      // post even when the post fails, for another task's arguments.
+      if (w.sharesMemory && task.transfer !== undefined) {
+        if (batch.length === 0 && w.shipped.length === 0) {
+          batch.push(queue.shift()!);
+        }
+        break;
+      }
       batch.push(queue.shift()!);
       n--;
     }
     if (batch.length > 0) this.ship(w, batch);
+  }
+
+  /**
+   * Fills idle worker `w` until it holds a task or the queue is empty: a
+   * task that cannot be sent fails and leaves the worker idle, and nothing
+   * else would give it the next one.
+   */
+  protected fillIdle(w: PoolWorker): void {
+    while (w.shipped.length === 0 && this.queue.length > 0) this.fill(w);
   }
 
   /** Sends tasks to `w`; those that cannot be sent fail, alone. */
@@ -240,7 +274,7 @@ export abstract class PoolScheduler {
       const taken = victim.revokeFrom(victim.shipped.length - take);
       if (taken.length === 0) continue;
       this.requeue(taken);
-      this.fill(thief);
+      this.fillIdle(thief);
     }
   }
 
@@ -249,8 +283,8 @@ export abstract class PoolScheduler {
     let w: PoolWorker;
     try {
       w = new PoolWorker(`${name} ${this.#nextWorker++}`, transport, {
-        message: (m) => this.onMessage(w, m),
-        exit: (how, cause) => this.onCrash(w, how, cause),
+        message: (m) => this.guard(() => this.onMessage(w, m)),
+        exit: (how, cause) => this.guard(() => this.onCrash(w, how, cause)),
       });
     } catch (error) {
       // E.g. permissions the program itself does not have.
@@ -265,6 +299,24 @@ export abstract class PoolScheduler {
       return undefined;
     }
     return w;
+  }
+
+  /**
+   * Runs an engine handler called by a transport, a timer or a promise. A
+   * bug there must not become an uncaught error of the user's program
+   * (which kills it): the pool breaks instead, every task fails with the
+   * bug as the cause, and no future is left waiting.
+   */
+  protected guard(handler: () => void): void {
+    try {
+      handler();
+    } catch (error) {
+      try {
+        this.break("an internal error of the pool", error);
+      } catch {
+        // Breaking failed too: the tasks it reached are failed already.
+      }
+    }
   }
 
   /** Starts workers up to `minWorkers`, unless the pool is closing. */
@@ -286,7 +338,7 @@ export abstract class PoolScheduler {
       this.#closing.add(closed);
       const gone = () => {
         this.#closing.delete(closed);
-        this.settleIdle();
+        this.guard(() => this.settleIdle());
       };
       closed.then(gone, gone);
     }
@@ -309,9 +361,10 @@ export abstract class PoolScheduler {
         w.dispatched >= this.config.maxTasksPerWorker
       ) this.remove(w);
       else if (this.workers.size > this.config.minWorkers) {
-        w.startIdle(this.config.idleTimeout, () => {
-          if (this.workers.size > this.config.minWorkers) this.remove(w);
-        });
+        w.startIdle(this.config.idleTimeout, () =>
+          this.guard(() => {
+            if (this.workers.size > this.config.minWorkers) this.remove(w);
+          }));
       }
     }
     if (

@@ -71,7 +71,11 @@ export class PoolWorker {
   #shipments = 0;
   #sent = new Set<number>();
   #stopIdle: (() => void) | undefined;
-  #stopGrace: (() => void) | undefined;
+  /**
+   * Shipped tasks asked to stop, each with the end of its grace timer
+   * while that runs.
+   */
+  #stops = new Map<PoolTask, (() => void) | undefined>();
 
   /** Starts the worker; throws if it cannot even be created. */
   constructor(
@@ -110,44 +114,47 @@ export class PoolWorker {
     const message: RunTask[] = new Array(tasks.length);
     let transfer: Transferable[] | undefined;
     const fresh: number[] = [];
-    for (let i = 0; i < tasks.length; i++) {
-      const task = tasks[i];
-      const { fn } = task;
-      let ref: FunctionRef;
-      if ("code" in fn) {
-        const ship = !this.#sent.has(fn.id) && !fresh.includes(fn.id);
-        if (ship) fresh.push(fn.id);
-        ref = ship ? { src: fn.id, code: fn.code } : { src: fn.id };
-      } else ref = fn;
-      let slot = -1;
-      const tag = tagOf(++this.#shipments);
-      if (this.#slots !== undefined) {
-        slot = this.#freeSlots.pop()!;
-        Atomics.store(
-          this.#slots,
-          slot,
-          tag | (start && i === 0 ? STARTED : QUEUED),
-        );
-      }
-      task.slot = slot;
-      task.tag = tag;
-      if (task.transfer !== undefined) {
-        (transfer ??= []).push(...task.transfer);
-      }
-      message[i] = {
-        id: task.id,
-        slot,
-        tag,
-        fn: ref,
-        args: task.args,
-        batch: task.batch,
-      };
-      if (task.onProgress !== undefined) message[i].progress = true;
-    }
+    let built = 0;
     try {
+      for (; built < tasks.length; built++) {
+        const task = tasks[built];
+        const { fn } = task;
+        let ref: FunctionRef;
+        if ("code" in fn) {
+          const ship = !this.#sent.has(fn.id) && !fresh.includes(fn.id);
+          if (ship) fresh.push(fn.id);
+          ref = ship ? { src: fn.id, code: fn.code } : { src: fn.id };
+        } else ref = fn;
+        const tag = tagOf(++this.#shipments);
+        task.tag = tag;
+        const slot = this.#slots === undefined ? -1 : this.#freeSlots.pop()!;
+        task.slot = slot;
+        if (slot >= 0) {
+          Atomics.store(
+            this.#slots!,
+            slot,
+            tag | (start && built === 0 ? STARTED : QUEUED),
+          );
+        }
+        if (task.transfer !== undefined) {
+          (transfer ??= []).push(...task.transfer);
+        }
+        message[built] = {
+          id: task.id,
+          slot,
+          tag,
+          fn: ref,
+          args: task.args,
+          batch: task.batch,
+        };
+        if (task.onProgress !== undefined) message[built].progress = true;
+        if (task.stoppable) message[built].stoppable = true;
+      }
       this.#transport.post({ t: "run", tasks: message }, transfer);
     } catch (error) {
-      for (const task of tasks) this.#freeSlot(task);
+      // Every slot taken goes back, or the worker runs out of them.
+      const last = Math.min(built, tasks.length - 1);
+      for (let i = 0; i <= last; i++) this.#freeSlot(tasks[i]);
       throw error;
     }
     for (const id of fresh) this.#sent.add(id);
@@ -220,9 +227,13 @@ export class PoolWorker {
   /**
    * Asks a running task to stop: its stop flag goes up where it shares
    * memory (the reason left beside it first), and a "stop" message
-   * follows for code that awaits.
+   * follows for code that awaits. The flag moves only from its own
+   * shipment's `STARTED`, so a task that has ended is not concerned.
    */
   requestStop(task: PoolTask, reason: StopReason): void {
+    if (task.worker === this && !this.#stops.has(task)) {
+      this.#stops.set(task, undefined);
+    }
     const slots = this.#slots;
     if (slots !== undefined && task.slot >= 0) {
       writeStop(
@@ -245,22 +256,51 @@ export class PoolWorker {
     }
   }
 
-  /** Calls `onExpiry` in `ms` unless the head task finishes first. */
-  startGrace(ms: number, onExpiry: () => void): void {
-    this.#endGrace();
-    this.#stopGrace = startTimer(ms, onExpiry);
+  /** Whether a task it holds was asked to stop: it gets no more tasks. */
+  get stopping(): boolean {
+    return this.#stops.size > 0;
   }
 
-  #endGrace(): void {
-    this.#stopGrace?.();
-    this.#stopGrace = undefined;
+  /** Whether `task` was asked to stop here. */
+  isStopping(task: PoolTask): boolean {
+    return this.#stops.has(task);
+  }
+
+  /** Whether the grace of stopped `task` still runs. */
+  inGrace(task: PoolTask): boolean {
+    return this.#stops.get(task) !== undefined;
+  }
+
+  /**
+   * Calls `onExpiry` in `ms` unless stopped `task` finishes (or leaves
+   * this worker) first.
+   */
+  startGrace(task: PoolTask, ms: number, onExpiry: () => void): void {
+    if (!this.#stops.has(task)) return;
+    this.#stops.get(task)?.();
+    const end = startTimer(ms, () => {
+      if (this.#stops.get(task) === end) this.#stops.set(task, undefined);
+      onExpiry();
+    });
+    this.#stops.set(task, end);
+  }
+
+  /** Forgets the stop of a task that is no longer here. */
+  #forgetStop(task: PoolTask): void {
+    if (this.#stops.size === 0) return;
+    this.#stops.get(task)?.();
+    this.#stops.delete(task);
+  }
+
+  #forgetStops(): void {
+    for (const end of this.#stops.values()) end?.();
+    this.#stops.clear();
   }
 
   /** The head task finished (its result is in); returns it. */
   finishHead(): PoolTask {
     const task = this.shipped.shift()!;
     this.#release(task);
-    this.#endGrace();
     this.lastProgress = performance.now();
     return task;
   }
@@ -269,12 +309,12 @@ export class PoolWorker {
   takeAll(): PoolTask[] {
     const tasks = this.shipped.splice(0);
     for (const task of tasks) this.#release(task);
-    this.#endGrace();
     return tasks;
   }
 
   #release(task: PoolTask): void {
     task.worker = undefined;
+    this.#forgetStop(task);
     this.#freeSlot(task);
   }
 
@@ -306,7 +346,7 @@ export class PoolWorker {
   kill(): Promise<void> | undefined {
     this.dead = true;
     this.stopIdle();
-    this.#endGrace();
+    this.#forgetStops();
     this.#transport.kill();
     return (this.#transport as { closed?: Promise<void> }).closed;
   }

@@ -26,6 +26,11 @@ export interface RunTask {
   batch: boolean;
   /** The caller listens to the task's progress (`onProgress`). */
   progress?: true;
+  /**
+   * A signal or a timeout may stop it, and its worker be killed: the
+   * results of the tasks before it are sent before it starts.
+   */
+  stoppable?: true;
 }
 
 /** Main thread to worker. */
@@ -77,8 +82,11 @@ export type FromWorker =
     t: "crash";
     how: string;
     error?: MarshalledError;
-    /** The task the worker was running, if it was running one. */
-    id?: number;
+    /**
+     * The task the worker was running; `null` when it ran none (an error
+     * a task left behind, thrown once it had returned).
+     */
+    id: number | null;
   };
 
 // A worker with shared memory has a row of slots, one per task it has been

@@ -2,23 +2,24 @@
 // The caller's side of `run` options, shared by every executor, and the
 // call of a task on the current thread.
 import type { Future } from "../future/future.ts";
-import { TimeoutError } from "../future/errors.ts";
+import { CancelledError, TimeoutError } from "../future/errors.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import { armRace } from "../future/_race.ts";
 import type { RunOptions, TaskFunction } from "./executor.ts";
-import type { TaskContext } from "./task_context.ts";
+import type { RunningTaskContext } from "./_task_context.ts";
 import { isModuleTask } from "./_task.ts";
 
 /**
  * Throws at the call for a bad option: a `RangeError` for a negative or
  * NaN `timeout` or `grace`, a `TypeError` for an `onProgress` that is not a
- * function or a `signal` that is not an `AbortSignal`.
+ * function, a `signal` that is not an `AbortSignal`, or a `transfer` that
+ * is not an array of objects.
  */
 export function checkRunOptions(options: RunOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("run() options must be an object");
   }
-  const { timeout, grace, onProgress, signal } = options;
+  const { timeout, grace, onProgress, signal, transfer } = options;
   if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
   if (grace !== undefined) checkTimeout(grace, "run() grace");
   if (onProgress !== undefined && typeof onProgress !== "function") {
@@ -30,6 +31,26 @@ export function checkRunOptions(options: RunOptions): void {
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError("run() signal must be an AbortSignal");
+  }
+  if (transfer !== undefined) checkTransfer(transfer);
+}
+
+function checkTransfer(transfer: unknown): void {
+  if (!Array.isArray(transfer)) {
+    throw new TypeError(
+      `run() transfer must be an array of transferable objects, got ${
+        transfer === null ? "null" : typeof transfer
+      }`,
+    );
+  }
+  for (const item of transfer) {
+    if (typeof item !== "object" || item === null) {
+      throw new TypeError(
+        `run() transfer takes transferable objects, got ${
+          item === null ? "null" : typeof item
+        }`,
+      );
+    }
   }
 }
 
@@ -80,12 +101,13 @@ type AnyTask = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * Calls a task on the current thread with `this` bound to `context`; a
- * module task's module is imported first. Every failure is a rejection.
+ * module task's module is imported first, and a task stopped meanwhile is
+ * not called (as on a worker). Every failure is a rejection.
  */
 export function callTask(
   fn: TaskFunction<unknown[], unknown>,
   args: unknown[],
-  context: TaskContext,
+  context: RunningTaskContext,
 ): Promise<unknown> {
   try {
     if (!isModuleTask(fn)) {
@@ -97,6 +119,11 @@ export function callTask(
         throw new TypeError(
           `Module ${fn.url} has no exported function "${fn.exportName}"`,
         );
+      }
+      if (context.stopped) {
+        throw new CancelledError("The task was stopped before it started", {
+          cause: context.signal.reason,
+        });
       }
       return (exported as AnyTask).apply(context, args);
     });

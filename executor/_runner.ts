@@ -14,6 +14,7 @@ import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "./_protocol.ts";
 import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
+import { marshalFailure, Outbox } from "./_runner_results.ts";
 import {
   type AnyFunction,
   isPromise,
@@ -65,28 +66,8 @@ export function crashMessage(
       error = undefined;
     }
   }
-  return { t: "crash", how, error, id };
-}
-
-function marshalFailure(thrown: unknown) {
-  try {
-    return cloneableError(marshalError(thrown));
-  } catch (failure) {
-    // A hostile error (a throwing getter, a revoked proxy) still reports.
-    return marshalError(
-      new TypeError(`The task's error could not be read: ${failure}`),
-    );
-  }
-}
-
-function cloneFailure(error: unknown) {
-  const message = error instanceof Error ? error.message : String(error);
-  return marshalFailure(
-    new DOMException(
-      `The task's result could not be cloned: ${message}`,
-      "DataCloneError",
-    ),
-  );
+  // Saying that no task ran lets the pool run again every one it shipped.
+  return { t: "crash", how, error, id: id ?? null };
 }
 
 /**
@@ -104,49 +85,13 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
   let context: RunningTaskContext | undefined;
   /** Stops of tasks still in the inbox (the initializer runs). */
   const stopsAhead = new Map<number, StopReason>();
-  let results: TaskResult[] = [];
-  /** What each result moves rather than copies, in step with `results`. */
-  let moved: Transferable[][] = [];
-  let moves = false;
-  let busy = 0;
-  let lastFlush = 0;
+  const outbox = new Outbox(endpoint);
   /** How long each function's last call took, in ms. */
   const lastTook = new Map<number | string, number>();
   const keyOf = (ref: FunctionRef) =>
     "src" in ref ? ref.src : `${ref.name}@${ref.url}`;
 
-  function flush(): void {
-    if (results.length === 0) return;
-    const out = results;
-    const outMoved = moved;
-    const transfer = moves ? [...new Set(outMoved.flat())] : undefined;
-    results = [];
-    moved = [];
-    moves = false;
-    const message: FromWorker = { t: "done", results: out, busy };
-    busy = 0;
-    lastFlush = performance.now();
-    try {
-      endpoint.post(message, transfer);
-    } catch (error) {
-      // One result cannot be cloned: send them one by one to find it.
-      for (let i = 0; i < out.length; i++) {
-        const result = out[i];
-        try {
-          endpoint.post(
-            { t: "done", results: [result], busy: 0 },
-            outMoved[i],
-          );
-        } catch {
-          endpoint.post({
-            t: "done",
-            results: [{ id: result.id, ok: false, error: cloneFailure(error) }],
-            busy: 0,
-          });
-        }
-      }
-    }
-  }
+  const flush = () => outbox.flush();
 
   /**
    * Whether the task may run: it claims its slot unless it was revoked.
@@ -175,16 +120,19 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
 
   /** Answers a task stopped before it started; it does not run. */
   function refuse(task: RunTask, reason: unknown): false {
-    results.push({
-      id: task.id,
-      ok: false,
-      error: marshalFailure(
-        new CancelledError("The task was stopped before it started", {
-          cause: reason,
-        }),
-      ),
-    });
-    moved.push(NOTHING);
+    outbox.add(
+      {
+        id: task.id,
+        ok: false,
+        error: marshalFailure(
+          new CancelledError("The task was stopped before it started", {
+            cause: reason,
+          }),
+        ),
+      },
+      0,
+      NOTHING,
+    );
     return false;
   }
 
@@ -211,6 +159,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     if (task.progress) {
       const { id } = task;
       hooks.sink = (values) => endpoint.post({ t: "progress", id, values });
+      hooks.clone = true;
     }
     return new RunningTaskContext(hooks);
   }
@@ -232,11 +181,8 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     context = self;
     const done = (result: TaskResult, transfer: Transferable[]) => {
       const took = performance.now() - start;
-      busy += took;
       lastTook.set(keyOf(task.fn), took);
-      results.push(result);
-      moved.push(transfer);
-      if (transfer.length > 0) moves = true;
+      outbox.add(result, took, transfer);
     };
     const fail = (thrown: unknown) => {
       try {
@@ -255,6 +201,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         // A progress value that could not be sent.
         return fail(error);
       }
+      if (task.batch) outbox.built(value as unknown[]);
       done({ id: task.id, ok: true, value }, transfer);
     };
     const run = (fn: AnyFunction): void | Promise<void> => {
@@ -286,12 +233,16 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
     while (inbox.length > 0) {
       const task = inbox.shift()!;
       if (!claim(task)) continue;
+      // Results wait only behind a task known to be short, and never
+      // behind one that may be stopped: its worker may be killed.
       if (
-        results.length > 0 &&
-        !((lastTook.get(keyOf(task.fn)) ?? Infinity) < SHORT_MS)
+        outbox.length > 0 &&
+        (task.stoppable ||
+          !((lastTook.get(keyOf(task.fn)) ?? Infinity) < SHORT_MS))
       ) {
         flush();
       }
+      outbox.hold();
       running = task;
       const pending = execute(task);
       if (pending !== undefined) {
@@ -306,7 +257,7 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
       }
       running = undefined;
       context = undefined;
-      if (performance.now() - lastFlush >= FLUSH_MS) flush();
+      if (performance.now() - outbox.lastSent >= FLUSH_MS) flush();
     }
     flush();
   }

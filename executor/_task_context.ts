@@ -12,6 +12,9 @@
 //   tag|STOPPED; `stopReason` builds the TimeoutError from `timeout`, or an
 //   "AbortError" DOMException (a task that awaits usually gets "stop", with
 //   the caller's reason, before it sees the word; a signal keeps its first).
+// - A worker's sink (`clone: true`) copies an object at the progress() call:
+//   a task that reports one object it keeps changing sends each state, and
+//   a value that cannot be cloned throws there, at the task's own call.
 // - Runner per task (one context per batch): build the context, call
 //   `fn.apply(ctx, args)`; on "stop" call `ctx.stop(reason)`; when the task
 //   ends, `transfer = ctx.end()` (flushes progress first, so it precedes the
@@ -27,6 +30,7 @@
 //   going back to the pool's queue.
 import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";
+import { isPrimitive, snapshot } from "./_snapshot.ts";
 
 /** How a running task's context reaches its runner. */
 export interface TaskContextHooks {
@@ -48,6 +52,13 @@ export interface TaskContextHooks {
    */
   sink?: (values: unknown[]) => void;
   /**
+   * Whether `progress()` copies a value that is not a primitive at the
+   * call (a structured clone), for a sink that sends values later: the
+   * task may change an object it reported before the batch goes. A value
+   * that cannot be cloned then throws at the call. @default {false}
+   */
+  clone?: boolean;
+  /**
    * The longest a value waits in the buffer, in ms; 0 sends every value at
    * once (for a sink on the same thread). @default {20}
    */
@@ -68,6 +79,7 @@ export class RunningTaskContext implements TaskContext {
   #isStopped: () => boolean;
   #stopReason: (() => unknown) | undefined;
   #sink: ((values: unknown[]) => void) | undefined;
+  #clone: boolean;
   #interval: number;
   #maxBatch: number;
   #stopped = false;
@@ -83,6 +95,7 @@ export class RunningTaskContext implements TaskContext {
     this.#isStopped = hooks.isStopped ?? never;
     this.#stopReason = hooks.stopReason;
     this.#sink = hooks.sink;
+    this.#clone = hooks.clone ?? false;
     this.#interval = hooks.interval ?? 20;
     this.#maxBatch = hooks.maxBatch ?? 1000;
   }
@@ -106,7 +119,7 @@ export class RunningTaskContext implements TaskContext {
     const sink = this.#sink;
     if (sink === undefined || this.#stopped || this.#ended) return;
     const buffer = this.#buffer;
-    buffer.push(value);
+    buffer.push(this.#clone ? copyOf(value) : value);
     // A long synchronous loop never lets a timer fire, so the time is
     // checked here too; values reported slowly go out at once.
     if (
@@ -212,6 +225,22 @@ export class RunningTaskContext implements TaskContext {
 
 // A task's stack frames read "at TaskContext.task": the task is called on it.
 Object.defineProperty(RunningTaskContext, "name", { value: "TaskContext" });
+
+/** A copy of a progress value as it is now; throws if it has none. */
+function copyOf(value: unknown): unknown {
+  if (isPrimitive(value)) return value;
+  try {
+    return snapshot(value);
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === "DataCloneError")) {
+      throw error; // a getter's own error says more
+    }
+    throw new DOMException(
+      `The progress value could not be cloned: ${error.message}`,
+      "DataCloneError",
+    );
+  }
+}
 
 function defaultReason(): CancelledError {
   return new CancelledError("The task was stopped");

@@ -185,8 +185,9 @@ export class AsyncPoolExecutor implements Executor {
    * current thread can be killed, so a running task ends only when it
    * notices (its signal, `this.throwIfCancelled()`); until then it keeps its
    * place among the `maxWorkers` calls in progress. `onProgress` receives
-   * each `this.progress(value)` at once, in order. `grace` is checked and
-   * otherwise ignored; `transfer` is ignored (nothing is copied).
+   * each `this.progress(value)` at once, in order. `grace` and `transfer`
+   * are checked, as on every executor, and otherwise ignored (nothing is
+   * copied or killed).
    *
    * @param fn The function or module task; it is called with `this` bound
    * to its {@linkcode TaskContext}.
@@ -196,7 +197,8 @@ export class AsyncPoolExecutor implements Executor {
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
    * @throws {TypeError} If `fn` is not a function or a module task, `args`
-   * is not an array, or `onProgress` is not a function.
+   * is not an array, `onProgress` is not a function, `signal` not an
+   * `AbortSignal` or `transfer` not an array of objects.
    *
    * @example Progress, and a timeout that stops the task
    * ```ts

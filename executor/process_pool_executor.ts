@@ -216,8 +216,8 @@ export class ProcessPoolExecutor implements Executor {
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
    * @throws {TypeError} If `fn` cannot be sent to a process, `args` is not
-   * an array, `onProgress` is not a function or `signal` not an
-   * `AbortSignal`.
+   * an array, `onProgress` is not a function, `signal` not an
+   * `AbortSignal` or `transfer` not an array of objects.
    *
    * @example Stopping an endless loop
    * ```ts

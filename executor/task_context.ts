@@ -127,11 +127,16 @@ export interface TaskContext {
    * Reports progress: `value` reaches the `onProgress` callback of `run`
    * on the caller's side. Values arrive in the order they were reported,
    * all before the task's future settles; a worker sends them in batches,
-   * so frequent calls are cheap. The value is copied (structured clone) on
-   * a worker pool. Calls after the task ended or was stopped are dropped.
+   * so frequent calls are cheap. On a worker pool the value is copied
+   * (structured clone) at the call, so an object the task changes later
+   * arrives as it was when reported. Calls after the task ended or was
+   * stopped, or without an `onProgress`, are dropped.
    *
    * @param value Anything the caller understands: a count, a fraction, an
    * object.
+   * @throws {DOMException} Named `DataCloneError`, on a worker pool, if the
+   * value cannot be cloned (a function, a symbol); the values reported
+   * before it still arrive.
    *
    * @example
    * ```ts

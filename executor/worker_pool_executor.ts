@@ -243,8 +243,8 @@ export class WorkerPoolExecutor implements Executor {
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
    * @throws {TypeError} If `fn` cannot be sent to a worker, `args` is not
-   * an array, `onProgress` is not a function or `signal` not an
-   * `AbortSignal`.
+   * an array, `onProgress` is not a function, `signal` not an
+   * `AbortSignal` or `transfer` not an array of objects.
    *
    * @example A CPU loop that reports progress and stops on time
    * ```ts

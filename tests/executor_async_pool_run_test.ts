@@ -13,6 +13,7 @@ import { forEachPool } from "./_util/pools.ts";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fixtures = new URL("./fixtures/context_tasks.ts", import.meta.url);
+type SlowModule = typeof import("./fixtures/slow_module.ts");
 
 /** A promise and its resolve function. */
 function deferred<T = void>() {
@@ -179,6 +180,28 @@ Deno.test("AsyncPoolExecutor.run: a queued task stopped by abort or timeout neve
   assert.deepEqual(started, ["last"]);
 });
 
+Deno.test("AsyncPoolExecutor.run: a module task stopped while its module loads is not called", async () => {
+  // A URL of its own, so that the module loads (slowly) in this test.
+  const url = new URL("./fixtures/slow_module.ts?async-stop", import.meta.url);
+  await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+  const controller = new AbortController();
+  const future = ex.run(moduleTask<SlowModule, "mark">(url, "mark"), [], {
+    signal: controller.signal,
+  });
+  await tick(10);
+  assert.equal(future.running(), true);
+  controller.abort();
+  assert.equal(future.cancelled(), true);
+  const timedOut = ex.run(moduleTask<SlowModule, "mark">(url, "mark"), [], {
+    timeout: 10,
+  });
+  await assert.rejects(timedOut.result(), TimeoutError);
+  await ex.shutdown();
+  const module: SlowModule = await import(url.href);
+  assert.equal(module.wasCalled(), false);
+  assert.equal(ex.stats.completed, 1);
+});
+
 Deno.test("AsyncPoolExecutor.run: an aborted signal cancels without starting", async () => {
   await using ex = new AsyncPoolExecutor();
   let calls = 0;
@@ -323,6 +346,14 @@ Deno.test("AsyncPoolExecutor.run: bad arguments and options", async () => {
     /arguments as an array/,
   );
   assert.throws(
+    () => ex.run(fn, [], { transfer: 5 as unknown as Transferable[] }),
+    TypeError,
+  );
+  assert.throws(
+    () => ex.run(fn, [], { transfer: ["x"] as unknown as Transferable[] }),
+    TypeError,
+  );
+  assert.throws(
     () => ex.run(3 as unknown as () => void, []),
     TypeError,
   );
@@ -346,7 +377,7 @@ Deno.test("AsyncPoolExecutor.run: cancel() of a running task still returns false
   assert.equal(ex.stats.completed, 1);
 });
 
-forEachPool(({ name, Pool }) => {
+forEachPool(({ name, Pool, sharesMemory }) => {
   Deno.test(`${name}.run checks its options at the call`, async () => {
     await using ex = new Pool({ maxWorkers: 1 });
     const fn = () => 1;
@@ -362,6 +393,55 @@ forEachPool(({ name, Pool }) => {
       TypeError,
     );
     assert.throws(() => ex.run(fn, [], null as unknown as object), TypeError);
+    assert.throws(
+      () => ex.run(fn, [], { transfer: 5 as unknown as Transferable[] }),
+      /transfer must be an array/,
+    );
+    assert.throws(
+      () => ex.run(fn, [], { transfer: [5] as unknown as Transferable[] }),
+      /transfer takes transferable objects, got number/,
+    );
+    assert.throws(
+      () => ex.run(fn, [], { transfer: [null] as unknown as Transferable[] }),
+      TypeError,
+    );
     assert.equal(ex.stats.workers, 0, "nothing was started");
+  });
+
+  Deno.test(`${name}.run: a transfer list that cannot be sent fails its task alone, however often`, async () => {
+    await using ex = new Pool({ maxWorkers: 1 });
+    assert.equal(await ex.submit(() => 0).result(), 0);
+    const detached = new ArrayBuffer(1);
+    structuredClone(detached, { transfer: [detached] });
+    // A Worker has 1024 slots for its shipped tasks: none may leak.
+    const rounds = sharesMemory ? 1100 : 3;
+    for (let i = 0; i < rounds; i++) {
+      const error = await ex.run((n: number) => n, [i], {
+        transfer: [detached],
+      }).exception();
+      // A process copies what it is given to transfer.
+      assert.equal(
+        (error as Error | undefined)?.name,
+        sharesMemory ? "DataCloneError" : undefined,
+      );
+    }
+    // A hostile list that passes the check and throws when shipped.
+    for (let i = 0; i < rounds; i++) {
+      let reads = 0;
+      const hostile = new Proxy([] as Transferable[], {
+        get(target, key, receiver) {
+          if (key === Symbol.iterator && reads++ > 0) throw new Error("no");
+          return Reflect.get(target, key, receiver);
+        },
+      });
+      const error = await ex.run(() => 1, [], { transfer: hostile })
+        .exception();
+      assert.equal((error as Error | undefined)?.message, "no");
+    }
+    const results = [1, 2, 3].map((n) => ex.submit((x: number) => x * 10, n));
+    assert.deepEqual(
+      await Promise.all(results.map((f) => f.result())),
+      [10, 20, 30],
+    );
   });
 });

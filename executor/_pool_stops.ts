@@ -1,0 +1,132 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// How a pool stops a task on an abort or a timeout: at once if it has not
+// started; if it runs, by its stop flag and a "stop" message, with a grace
+// before its worker is killed, and what that worker holds then.
+import { type TimeoutError, WorkerCrashedError } from "../future/errors.ts";
+import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
+import { PoolScheduler } from "./_pool_scheduler.ts";
+import { stopReasonOf } from "./_stop.ts";
+
+/** The stopping of tasks, on top of the queue and the workers. */
+export abstract class PoolStops extends PoolScheduler {
+  /**
+   * An abort (`error` undefined, the signal's `reason`) or a timeout of a
+   * task, wherever it is: the future settles now.
+   */
+  protected abort(
+    task: PoolTask,
+    error: TimeoutError | undefined,
+    reason?: unknown,
+  ): void {
+    const { future } = task;
+    if (future.done()) return;
+    const settle = () => {
+      if (error === undefined) future.forceCancel();
+      else this.fail(task, error);
+    };
+    const w = task.worker;
+    if (w === undefined) return settle();
+    if (w.head !== task && w.revoke(task)) {
+      settle();
+      return this.dispatch();
+    }
+    task.stop = stopReasonOf(error, reason);
+    task.abandoned = true;
+    // Settled first: onProgress hears nothing more, whatever happens next.
+    settle();
+    if (w.head === task) this.stopHead(w);
+    else if (w.sharesMemory) this.#stopStarted(w, task);
+    // A child holds no stoppable task behind another: not reached there.
+    this.dispatch();
+  }
+
+  /**
+   * Stops `task`, which started on `w` behind tasks whose results are not
+   * in yet (they may be held back in the worker while it runs): its own
+   * slot's flag goes up now, and its grace starts. Those behind it go
+   * back to the queue. The worker is killed, if it must be, only once the
+   * task is the head, when the results ahead of it are in (`stopHead`).
+   */
+  #stopStarted(w: PoolWorker, task: PoolTask): void {
+    this.requeue(w.revokeFrom(w.shipped.indexOf(task) + 1));
+    w.requestStop(task, task.stop!);
+    if (task.grace > 0) w.startGrace(task, task.grace, this.#expiry(w, task));
+  }
+
+  /** What to do when the grace of stopped `task` on `w` is over. */
+  #expiry(w: PoolWorker, task: PoolTask): () => void {
+    return () =>
+      this.guard(() => {
+        if (w.head !== task || w.dead) return; // killed once it is the head
+        this.#kill(w, task);
+        this.dispatch();
+      });
+  }
+
+  /**
+   * The head task of `w` was settled while it may run: the tasks behind it
+   * go back to the queue, and it is asked to stop. If it ends within its
+   * `grace` (counted from the stop), the worker stays; otherwise the
+   * worker is killed. Unless a task behind it has started, which means the
+   * head has ended already.
+   */
+  protected stopHead(w: PoolWorker): void {
+    const head = w.head!;
+    this.requeue(w.revokeFrom(1));
+    // `revokeFrom` leaves tasks whose buffers were transferred to this
+    // worker: their slots say whether they started. One that has not is
+    // revoked all the same, never to start, and fails: it cannot move.
+    while (w.shipped.length > 1) {
+      const task = w.shipped[1];
+      if (!w.revoke(task)) break;
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" holds the buffers transferred for this task, ` +
+            `and had to stop the task ahead of it: it cannot run elsewhere`,
+        ),
+      );
+    }
+    // Only a task behind it that really started means the head has ended.
+    if (w.shipped.length > 1 && w.hasStarted(w.shipped[1])) return;
+    if (!w.isStopping(head)) {
+      w.requestStop(head, head.stop!);
+      if (head.grace > 0) {
+        return w.startGrace(head, head.grace, this.#expiry(w, head));
+      }
+    } else if (w.inGrace(head)) return; // stopped before it was the head
+    this.#kill(w, head);
+  }
+
+  /**
+   * Kills `w` to end its head task, which is settled already. What it
+   * holds that has not started goes back to the queue, or fails if its
+   * buffers were transferred there; the rest fails.
+   */
+  #kill(w: PoolWorker, head: PoolTask): void {
+    this.requeue(w.revokeFrom(1));
+    for (const task of w.shipped.slice(1)) {
+      if (!w.revoke(task)) continue;
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" holds the buffers transferred for this task, ` +
+            `and had to be killed to stop a task ahead of it`,
+        ),
+      );
+    }
+    const rest = w.takeAll();
+    this.remove(w);
+    for (const task of rest) {
+      if (task === head) continue;
+      // Those that could not move: shipped to a process behind the head
+      // (stoppable tasks travel alone, so this is a last resort).
+      this.fail(
+        task,
+        new WorkerCrashedError(
+          `Worker "${w.name}" was killed to stop a task ahead of this one`,
+        ),
+      );
+    }
+  }
+}
