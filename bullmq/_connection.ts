@@ -105,20 +105,33 @@ export function parseConnection(connection: unknown): ParsedConnection {
 }
 
 /**
- * Resolves as `promise` does, or rejects with `onTimeout()` once `ms` pass.
+ * Resolves as `promise` does, or rejects with `onTimeout()` once `ms` pass,
+ * or with the signal's reason once it aborts.
  */
 export function withDeadline<T>(
   promise: Promise<T>,
   ms: number,
   onTimeout: () => Error,
+  signal?: AbortSignal,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const stop = startTimer(ms, () => reject(onTimeout()));
+    const onAbort = () => {
+      stop();
+      reject(signal!.reason);
+    };
+    const stop = startTimer(ms, () => {
+      signal?.removeEventListener("abort", onAbort);
+      reject(onTimeout());
+    });
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     promise.then((value) => {
       stop();
+      signal?.removeEventListener("abort", onAbort);
       resolve(value);
     }, (error) => {
       stop();
+      signal?.removeEventListener("abort", onAbort);
       reject(error);
     });
   });

@@ -72,6 +72,8 @@ export class JobClient {
   #shut = false;
   #closing: Promise<void> | undefined;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /** Aborts a start still under way when the connections close. */
+  #starting = new AbortController();
 
   constructor(config: JobClientConfig) {
     this.#config = config;
@@ -116,7 +118,7 @@ export class JobClient {
       onRemoved: (id) => this.#onRemoved(id),
       // A reconnection after a Redis restart: look at everything pending.
       onReconnect: () => this.#sweep(true),
-    });
+    }, this.#starting.signal);
     const timer = setInterval(() => this.#sweep(false), SWEEP_INTERVAL);
     Deno.unrefTimer(timer as unknown as number);
     this.#sweepTimer = timer;
@@ -444,7 +446,11 @@ export class JobClient {
   }
 
   async #closeConnections(): Promise<void> {
-    // A start under way finishes first, so that nothing it opens stays open.
+    // A start under way (endless with connectTimeout: Infinity) gives up,
+    // and finishes first, so that nothing it opens stays open.
+    this.#starting.abort(
+      new BrokenExecutorError(`${this.label} was shut down while connecting`),
+    );
     await this.#ready.catch(() => {});
     clearInterval(this.#sweepTimer);
     while (this.#ops.size > 0) await Promise.allSettled(this.#ops);

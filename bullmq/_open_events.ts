@@ -32,11 +32,13 @@ export interface EventHandlers {
  * Connects `queue` and opens its event stream.
  *
  * @throws {BrokenExecutorError} When Redis is not reached in time.
+ * @throws The signal's reason, once it aborts (a shutdown during the start).
  */
 export async function openEvents(
   queue: Queue,
   config: EventsConfig,
   handlers: EventHandlers,
+  signal: AbortSignal,
 ): Promise<QueueEvents> {
   const { connectTimeout, connection, prefix } = config;
   const unreachable = () => {
@@ -49,7 +51,7 @@ export async function openEvents(
     );
   };
   const client = raw(
-    await withDeadline(queue.client, connectTimeout, unreachable),
+    await withDeadline(queue.client, connectTimeout, unreachable, signal),
   );
   // Events from here on are read, also those of jobs added before the
   // event connection is up.
@@ -70,6 +72,7 @@ export async function openEvents(
     "stalledInterval",
     String(config.stalledInterval),
   );
+  signal.throwIfAborted();
   const events = new QueueEvents(config.queue, {
     connection: connection.options,
     prefix,
@@ -88,8 +91,9 @@ export async function openEvents(
   events.on("removed", ({ jobId }) => handlers.onRemoved(jobId));
   try {
     const eventClient = raw(
-      await withDeadline(events.client, connectTimeout, unreachable),
+      await withDeadline(events.client, connectTimeout, unreachable, signal),
     );
+    signal.throwIfAborted();
     eventClient.on("ready", handlers.onReconnect);
   } catch (error) {
     await events.close().catch(() => {});

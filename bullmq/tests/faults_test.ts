@@ -229,3 +229,30 @@ redisTest("bad options fail the constructor at once", () => {
   );
   return Promise.resolve();
 });
+
+redisTest(
+  "shutdown ends a start that waits for Redis without a deadline",
+  async () => {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const { port } = listener.addr as Deno.NetAddr;
+    listener.close(); // nothing listens there now
+    const ex = new BullMQExecutor({
+      queue: "nowhere",
+      connection: `redis://127.0.0.1:${port}`,
+      connectTimeout: Infinity,
+    });
+    const future = ex.submit(tasks.add, 1, 2);
+    const hang = Promise.withResolvers<string>();
+    const timer = setTimeout(() => hang.resolve("hung"), 5000);
+    const outcome = await Promise.race([
+      ex.shutdown({ cancelFutures: true }).then(() => "closed"),
+      hang.promise,
+    ]);
+    clearTimeout(timer);
+    assert.equal(outcome, "closed");
+    assert.ok(future.cancelled());
+    const error = await ex.ready.catch((e) => e);
+    assert.ok(error instanceof BrokenExecutorError);
+    assert.match(error.message, /shut down while connecting/);
+  },
+);
