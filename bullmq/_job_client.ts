@@ -33,6 +33,8 @@ import { raw, type RawRedis } from "./_raw_redis.ts";
 
 /** How often, in ms, the sweep looks for jobs without news. */
 const SWEEP_INTERVAL = 5000;
+/** The shortest time, in ms, a failed job stays for its error to be read. */
+const MIN_KEEP_FAILED = 60_000;
 /** The longest wait, in ms, between two reads of a job's hash. */
 const MAX_CHECK_EVERY = 60_000;
 
@@ -77,16 +79,17 @@ export class JobClient {
 
   constructor(config: JobClientConfig) {
     this.#config = config;
-    const keep = config.keepResults === Infinity
-      ? false
-      : { age: Math.ceil(config.keepResults / 1000) };
+    const keep = (ms: number) =>
+      ms === Infinity ? false : { age: Math.ceil(ms / 1000) };
     this.#queue = new Queue(config.queue, {
       connection: config.connection.options,
       prefix: config.prefix,
       defaultJobOptions: {
         attempts: 1,
-        removeOnComplete: keep,
-        removeOnFail: keep,
+        removeOnComplete: keep(config.keepResults),
+        // A failed job's event carries only the message: the executor reads
+        // the whole error from the job's hash, which must still be there.
+        removeOnFail: keep(Math.max(config.keepResults, MIN_KEEP_FAILED)),
       },
     });
     this.#queue.on("error", (error) => this.#lastError = error);

@@ -52,7 +52,9 @@ export interface BullMQExecutorOptions {
   /**
    * Milliseconds a finished job, with its result or error, stays in Redis,
    * where {@linkcode BullMQExecutor.attach} finds it, also from another
-   * process; `Infinity` keeps them until they are removed. @default {3600000}
+   * process; `Infinity` keeps them until they are removed. A failed job
+   * stays at least a minute, as its executor reads the error's class and
+   * stack from it. @default {3600000}
    */
   keepResults?: number;
   /**

@@ -438,6 +438,19 @@ redisTest("keepResults is how long results wait in Redis", async () => {
 });
 
 redisTest(
+  "keepResults: 0 still delivers a failed task's error class",
+  async () => {
+    await using c = await Cluster.start({ executor: { keepResults: 0 } });
+    for (let i = 0; i < 3; i++) {
+      const error = await c.ex.submit(tasks.failWithCause, "boom").exception();
+      assert.ok(error instanceof RangeError);
+      assert.equal(error.message, "boom");
+      assert.ok(error.cause instanceof TypeError);
+    }
+  },
+);
+
+redisTest(
   "tasks that take time never share a pool worker's message",
   async () => {
     await using c = await Cluster.start({ concurrency: 4 });
