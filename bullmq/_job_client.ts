@@ -278,16 +278,27 @@ export class JobClient {
   /**
    * Removes a waiting job. BullMQ's removal script refuses a locked job, and
    * a claim locks the job in the same script that takes it from the wait
-   * list, so either the job is gone before any claim or a worker has it.
+   * list, so either the job is gone before any claim or a worker has it;
+   * then its worker is told to stop it, as its outcome is not wanted.
    */
   #removeJob(id: string): void {
     this.#cancelled.add(id);
     this.#track(
       this.#queue.remove(id).then((removed) => {
-        if (removed === 0 && this.#cancelled.delete(id)) {
-          this.#jobs.stats.lateCancels++;
-        }
+        if (removed !== 0) return;
+        this.#stopOnWorker(id);
+        if (this.#cancelled.delete(id)) this.#jobs.stats.lateCancels++;
       }, () => {}),
+    );
+  }
+
+  /** Best effort: the worker running the job stops it. */
+  #stopOnWorker(id: string): void {
+    const { prefix, queue } = this.#config;
+    this.#track(
+      this.#queue.client.then((client) =>
+        raw(client).call("PUBLISH", cancelChannel(prefix, queue), id)
+      ).catch(() => {}),
     );
   }
 
@@ -295,13 +306,8 @@ export class JobClient {
   #stop(entry: Entry, error: TimeoutError | undefined): void {
     if (!this.#jobs.has(entry)) return;
     if (entry.claimed) {
-      // Best effort: the worker running it stops it; its outcome is dropped.
-      const { prefix, queue } = this.#config;
-      this.#track(
-        this.#queue.client.then((client) =>
-          raw(client).call("PUBLISH", cancelChannel(prefix, queue), entry.id)
-        ).catch(() => {}),
-      );
+      // Its outcome is dropped.
+      this.#stopOnWorker(entry.id);
     } else {
       this.#withdraw(entry);
     }

@@ -208,11 +208,21 @@ export async function startWorker(
     );
 
     const runner = new JobRunner(pool, concurrency, allowSource);
+    // Stop requests for jobs claimed here whose processor has not started
+    // yet (BullMQ tracks a job only from then on), by id, oldest first.
+    const early = new Set<string>();
+    const stopEarly = (id: string) => {
+      early.add(id);
+      if (early.size > 1000) early.delete(early.values().next().value!);
+    };
     const processor = async (
       job: Job,
       _token: string | undefined,
       signal: AbortSignal | undefined,
     ): Promise<unknown> => {
+      if (early.delete(String(job.id))) {
+        throw new Error("stopped by its executor");
+      }
       stats.running++;
       const outcome = await runner.run(job.data, String(job.id), signal);
       stats.running--;
@@ -257,7 +267,7 @@ export async function startWorker(
     opened.push(() => subscriber.disconnect());
     subscriber.on("error", () => {});
     subscriber.on("message", (_channel: string, id: string) => {
-      worker.cancelJob(id, "stopped by its executor");
+      if (!worker.cancelJob(id, "stopped by its executor")) stopEarly(id);
     });
     await subscriber.subscribe(cancelChannel(prefix, queue));
     await worker.waitUntilReady();

@@ -226,6 +226,29 @@ redisTest(
   },
 );
 
+redisTest(
+  "a cancel that loses the race with a claim still stops the job on its worker",
+  async () => {
+    await using c = await Cluster.start();
+    const [worker] = c.workers;
+    const future = c.ex.submit(tasks.slowPid, 20_000);
+    await until(() => worker.stats.running === 1, 10_000, "the claim");
+    // A fresh executor does not know yet that a worker claimed the job, as
+    // an executor whose timeout fires just after the claim does not.
+    await using other = new BullMQExecutor({
+      queue: c.queue,
+      connection: c.redis.url,
+    });
+    await other.ready;
+    const late = other.attach(c.ex.jobId(future)!);
+    assert.equal(late.cancel(), true);
+    await until(() => other.stats.lateCancels === 1, 10_000, "the late cancel");
+    await until(() => worker.stats.running === 0, 10_000, "the stop");
+    assert.equal(worker.stats.failed, 1);
+    assert.ok(await future.exception() instanceof Error);
+  },
+);
+
 redisTest("run signal: an abort cancels the future", async () => {
   await using c = await Cluster.start({ workers: 0 });
   const controller = new AbortController();
