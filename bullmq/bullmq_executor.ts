@@ -397,7 +397,8 @@ export class BullMQExecutor implements Executor {
    * @param jobId The id from {@linkcode BullMQExecutor.jobId}.
    * @returns The job's future.
    * @throws {InvalidStateError} After `shutdown`.
-   * @throws {TypeError} If `jobId` is not a non-empty string.
+   * @throws {TypeError} If `jobId` is not a non-empty string without `:`
+   * (BullMQ refuses such ids, and the key it names is not a job's).
    *
    * @example (needs Redis)
    * ```ts ignore
@@ -409,8 +410,12 @@ export class BullMQExecutor implements Executor {
    * ```
    */
   attach(jobId: string): Future<unknown> {
-    if (typeof jobId !== "string" || jobId === "") {
-      throw new TypeError("attach() needs a job id");
+    if (typeof jobId !== "string" || jobId === "" || jobId.includes(":")) {
+      throw new TypeError(
+        `attach() needs a job id without ":", got ${
+          typeof jobId === "string" ? JSON.stringify(jobId) : typeof jobId
+        }`,
+      );
     }
     return this.#client.attach(jobId);
   }

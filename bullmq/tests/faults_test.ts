@@ -256,3 +256,15 @@ redisTest(
     assert.match(error.message, /shut down while connecting/);
   },
 );
+
+redisTest("attach refuses an id with ':', which names no job", async () => {
+  await using redis = await RedisServer.start();
+  await using ex = new BullMQExecutor({
+    queue: "q",
+    connection: redis.url,
+  });
+  await ex.ready;
+  // Its cancel() would remove the executor's settings hash.
+  assert.throws(() => ex.attach("futures:settings"), TypeError);
+  assert.throws(() => ex.attach(""), TypeError);
+});
