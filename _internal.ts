@@ -35,3 +35,4 @@ export {
 } from "./executor/_function_source.ts";
 export { checkPositiveInteger, isModuleTask } from "./executor/_task.ts";
 export { checkTimeout, startTimer } from "./future/_timeout.ts";
+export { checkRunCall } from "./executor/_run_options.ts";

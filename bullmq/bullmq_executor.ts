@@ -9,6 +9,7 @@ import type {
   TaskFunction,
 } from "@concurrent/futures";
 import {
+  checkRunCall,
   checkTimeout,
   functionSource,
   isModuleTask,
@@ -290,8 +291,9 @@ export class BullMQExecutor implements Executor {
    * @param options `signal`, `timeout` (ms from this call).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
-   * @throws {RangeError} If `timeout` is negative.
-   * @throws {TypeError} If `fn` cannot be sent, or `args` is not an array.
+   * @throws {RangeError} If `timeout` (or `grace`) is negative or NaN.
+   * @throws {TypeError} If `fn` cannot be sent, `args` is not an array, or
+   * an option has the wrong type (`signal`, `onProgress`, `transfer`).
    *
    * @example (needs Redis and a worker)
    * ```ts ignore
@@ -310,11 +312,8 @@ export class BullMQExecutor implements Executor {
     options: RunOptions = {},
   ): Future<Awaited<R>> {
     const [ref, name] = taskRef(fn);
-    if (!Array.isArray(args)) {
-      throw new TypeError("run() takes the task's arguments as an array");
-    }
+    checkRunCall(args, options);
     const { signal, timeout } = options;
-    if (timeout !== undefined) checkTimeout(timeout, "run() timeout");
     return this.#client.submit(ref, name, args, false, {
       signal,
       timeout,

@@ -55,6 +55,17 @@ function checkTransfer(transfer: unknown): void {
 }
 
 /**
+ * Checks a `run(task, args, options)` call before anything starts: a
+ * `TypeError` when `args` is not an array, then {@linkcode checkRunOptions}.
+ */
+export function checkRunCall(args: unknown, options: RunOptions): void {
+  if (!Array.isArray(args)) {
+    throw new TypeError("run() takes the task's arguments as an array");
+  }
+  checkRunOptions(options);
+}
+
+/**
  * Calls `onProgress` with each value in order, while `future` (if given)
  * is pending: a callback may stop its own task. A throw from the callback
  * is logged, as Python logs a failing done callback, and the next values

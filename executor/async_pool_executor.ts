@@ -18,7 +18,7 @@ import { RunningTaskContext } from "./_task_context.ts";
 import {
   armStop,
   callTask,
-  checkRunOptions,
+  checkRunCall,
   deliverProgress,
 } from "./_run_options.ts";
 
@@ -235,10 +235,7 @@ export class AsyncPoolExecutor implements Executor {
   ): Future<Awaited<R>> {
     this.#checkOpen();
     checkTask(fn);
-    if (!Array.isArray(args)) {
-      throw new TypeError("run() takes the task's arguments as an array");
-    }
-    checkRunOptions(options);
+    checkRunCall(args, options);
     const { signal, onProgress } = options;
     const future = new PoolFuture<unknown>(() => true);
     const job: Job = {

@@ -14,7 +14,7 @@ import { Pool } from "./_pool.ts";
 import { taskSpec } from "./_task.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
 import { checkProcessSupport, processTransport } from "./_process_transport.ts";
-import { checkRunOptions } from "./_run_options.ts";
+import { checkRunCall } from "./_run_options.ts";
 
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
@@ -272,10 +272,7 @@ export class ProcessPoolExecutor implements Executor {
     options: RunOptions = {},
   ): Future<Awaited<R>> {
     const spec = taskSpec(fn as TaskFunction<never, unknown>);
-    if (!Array.isArray(args)) {
-      throw new TypeError("run() takes the task's arguments as an array");
-    }
-    checkRunOptions(options);
+    checkRunCall(args, options);
     return this.#pool.submit(spec, args, options) as Future<Awaited<R>>;
   }
 

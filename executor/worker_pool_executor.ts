@@ -11,7 +11,7 @@ import type {
 import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
 import { taskSpec } from "./_task.ts";
-import { checkRunOptions } from "./_run_options.ts";
+import { checkRunCall } from "./_run_options.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
 import { workerTransport } from "./_worker_transport.ts";
 
@@ -284,10 +284,7 @@ export class WorkerPoolExecutor implements Executor {
     options: RunOptions = {},
   ): Future<Awaited<R>> {
     const spec = taskSpec(fn as TaskFunction<never, unknown>);
-    if (!Array.isArray(args)) {
-      throw new TypeError("run() takes the task's arguments as an array");
-    }
-    checkRunOptions(options);
+    checkRunCall(args, options);
     return this.#pool.submit(spec, args, options) as Future<Awaited<R>>;
   }
 

@@ -9,7 +9,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { moduleTask } from "@concurrent/futures";
 import { BullMQExecutor } from "../mod.ts";
 import { RedisServer } from "../tests/_redis.ts";
-import { WorkerProcess } from "../tests/_worker_process.ts";
+import { workerFlags, WorkerProcess } from "../tests/_worker_process.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -85,14 +85,7 @@ async function executor(): Promise<number> {
   const queue = `ex${++queues}`;
   await using ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(2, [
-    "--queue",
-    queue,
-    "--redis",
-    redis.url,
-    "--concurrency",
-    String(CONCURRENCY),
-  ]);
+  const ws = await workers(2, workerFlags(queue, redis.url, CONCURRENCY));
   const start = performance.now();
   const futures = Array.from({ length: TASKS }, (_, n) => ex.submit(inc, n));
   for (const f of futures) await f.result();
@@ -106,14 +99,7 @@ async function cpu(processes: number, count: number, n: number) {
   const queue = `cpu${++queues}`;
   await using ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(processes, [
-    "--queue",
-    queue,
-    "--redis",
-    redis.url,
-    "--concurrency",
-    "1",
-  ]);
+  const ws = await workers(processes, workerFlags(queue, redis.url, 1));
   const start = performance.now();
   const futures = Array.from({ length: count }, () => ex.submit(fib, n));
   for (const f of futures) await f.result();
@@ -130,14 +116,7 @@ async function lateCancels(): Promise<[number, number]> {
   const queue = `cancel${++queues}`;
   const ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(2, [
-    "--queue",
-    queue,
-    "--redis",
-    redis.url,
-    "--concurrency",
-    String(CONCURRENCY),
-  ]);
+  const ws = await workers(2, workerFlags(queue, redis.url, CONCURRENCY));
   const futures = Array.from({ length: TASKS }, (_, n) => ex.submit(inc, n));
   await futures[Math.floor(TASKS / 2)].result();
   let cancelled = 0;

@@ -3,6 +3,22 @@
 
 const WORKER = new URL("../worker.ts", import.meta.url);
 
+/** The flags that point a worker at `queue` on `redis`, `concurrency` jobs at once. */
+export function workerFlags(
+  queue: string,
+  redis: string,
+  concurrency: number,
+): string[] {
+  return [
+    "--queue",
+    queue,
+    "--redis",
+    redis,
+    "--concurrency",
+    String(concurrency),
+  ];
+}
+
 /** A running `worker.ts` process. */
 export class WorkerProcess implements AsyncDisposable {
   readonly process: Deno.ChildProcess;

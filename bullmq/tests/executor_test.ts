@@ -286,6 +286,24 @@ redisTest(
   },
 );
 
+redisTest("run checks its arguments and options at the call", async () => {
+  await using c = await Cluster.start({ workers: 0 });
+  const bad: [unknown, object, ErrorConstructor, RegExp][] = [
+    [3, {}, TypeError, /takes the task's arguments as an array/],
+    [[1, 2], { timeout: -1 }, RangeError, /run\(\) timeout/],
+    [[1, 2], { signal: {} }, TypeError, /signal must be an AbortSignal/],
+    [[1, 2], { onProgress: 5 }, TypeError, /onProgress must be a function/],
+  ];
+  for (const [args, options, kind, message] of bad) {
+    assert.throws(
+      // deno-lint-ignore no-explicit-any
+      () => c.ex.run(tasks.add, args as any, options as any),
+      (error: Error) => error instanceof kind && message.test(error.message),
+    );
+  }
+  assert.equal(c.ex.stats.queued, 0);
+});
+
 redisTest("cancel: false once a worker has claimed the job", async () => {
   await using c = await Cluster.start();
   const future = c.ex.submit(tasks.slowPid, 200);

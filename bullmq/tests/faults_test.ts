@@ -11,7 +11,7 @@ import { Queue } from "bullmq";
 import { BullMQExecutor } from "../mod.ts";
 import { Cluster, redisTest, tasks, until } from "./_cluster.ts";
 import { RedisServer } from "./_redis.ts";
-import { WorkerProcess } from "./_worker_process.ts";
+import { workerFlags, WorkerProcess } from "./_worker_process.ts";
 
 /** Counts how often each future settles. */
 function countSettles(futures: Future<unknown>[]): number[] {
@@ -32,14 +32,7 @@ redisTest(
       stalledInterval: 300,
     });
     await ex.ready;
-    const flags = [
-      "--queue",
-      queue,
-      "--redis",
-      redis.url,
-      "--concurrency",
-      "2",
-    ];
+    const flags = workerFlags(queue, redis.url, 2);
     await using doomed = await WorkerProcess.start(flags);
     assert.match(doomed.output, /lock 1000 ms, stalled check every 300 ms/);
     const futures = Array.from(
@@ -74,14 +67,7 @@ redisTest(
       stalledInterval: 200,
     });
     await ex.ready;
-    const flags = [
-      "--queue",
-      queue,
-      "--redis",
-      redis.url,
-      "--concurrency",
-      "1",
-    ];
+    const flags = workerFlags(queue, redis.url, 1);
     const future = ex.submit(tasks.slowPid, 60_000);
     const id = ex.jobId(future)!;
     const probe = new Queue(queue, { connection: { port: redis.port } });

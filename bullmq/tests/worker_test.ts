@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { BullMQExecutor } from "../mod.ts";
 import { redisTest, sleep, tasks, until } from "./_cluster.ts";
 import { HAS_REDIS, RedisServer } from "./_redis.ts";
-import { WorkerProcess } from "./_worker_process.ts";
+import { workerFlags, WorkerProcess } from "./_worker_process.ts";
 
 const WORKER = new URL("../worker.ts", import.meta.url);
 
@@ -73,14 +73,7 @@ redisTest(
     await using redis = await RedisServer.start();
     const queue = "term";
     await using ex = new BullMQExecutor({ queue, connection: redis.url });
-    const flags = [
-      "--queue",
-      queue,
-      "--redis",
-      redis.url,
-      "--concurrency",
-      "1",
-    ];
+    const flags = workerFlags(queue, redis.url, 1);
     await using worker = await WorkerProcess.start(flags);
     const running = ex.submit(tasks.slowPid, 400);
     await until(() => running.running(), 10_000, "the claim");
@@ -102,12 +95,7 @@ redisTest("worker --pool process and --allow-source", async () => {
   const queue = "pools";
   await using ex = new BullMQExecutor({ queue, connection: redis.url });
   await using worker = await WorkerProcess.start([
-    "--queue",
-    queue,
-    "--redis",
-    redis.url,
-    "--concurrency",
-    "2",
+    ...workerFlags(queue, redis.url, 2),
     "--pool",
     "process",
     "--allow-source",
