@@ -39,6 +39,10 @@ export interface PoolTask {
   onProgress: ((value: unknown) => void) | undefined;
   /** Whether a signal or a timeout may stop it while it runs. */
   stoppable: boolean;
+  /** Milliseconds of running time it may take (`RunOptions.timeout`). */
+  timeout: number | undefined;
+  /** Disarms its timeout, armed once it started (the head of a worker). */
+  clock: (() => void) | undefined;
   /** Milliseconds it gets to end by itself once stopped. */
   grace: number;
   /** Why it was stopped, once it was. */
@@ -107,10 +111,13 @@ export class PoolWorker {
   /**
    * Ships tasks in one message, to run after those it holds. Throws (a
    * `DataCloneError`) and keeps nothing if one cannot be sent. The first
-   * task shipped to an empty worker is marked started at once.
+   * task shipped to an empty worker is marked started at once if the
+   * worker is ready; on one still starting it stays queued, so that a
+   * stop before the worker is ready takes it back rather than kill the
+   * worker (the pool claims it when the worker is ready).
    */
   ship(tasks: PoolTask[]): void {
-    const start = this.shipped.length === 0;
+    const start = this.shipped.length === 0 && this.ready;
     const message: RunTask[] = new Array(tasks.length);
     let transfer: Transferable[] | undefined;
     const fresh: number[] = [];
@@ -163,7 +170,9 @@ export class PoolWorker {
       this.shipped.push(task);
     }
     this.dispatched += tasks.length;
-    if (start) this.lastProgress = performance.now();
+    if (this.shipped.length === tasks.length) {
+      this.lastProgress = performance.now();
+    }
     this.stopIdle();
   }
 

@@ -35,6 +35,8 @@ interface Job {
   fn: TaskFunction<unknown[], unknown>;
   args: unknown[];
   onProgress: ((value: unknown) => void) | undefined;
+  /** Milliseconds of running time it may take, from its start. */
+  timeout: number | undefined;
   /** The task's `this`, once it started. */
   context: RunningTaskContext | undefined;
 }
@@ -236,20 +238,28 @@ export class AsyncPoolExecutor implements Executor {
     this.#checkOpen();
     checkTask(fn);
     checkRunCall(args, options);
-    const { signal, onProgress } = options;
+    const { signal, timeout, onProgress } = options;
     const future = new PoolFuture<unknown>(() => true);
     const job: Job = {
       future,
       fn: fn as TaskFunction<unknown[], unknown>,
       args,
       onProgress,
+      timeout,
       context: undefined,
     };
     if (signal?.aborted) {
       future.forceCancel();
       return future as Future<Awaited<R>>;
     }
-    armStop(future, options, (error, reason) => this.#stop(job, error, reason));
+    // The signal counts from now; the timeout once the task starts.
+    if (signal !== undefined) {
+      armStop(
+        future,
+        { signal },
+        (error, reason) => this.#stop(job, error, reason),
+      );
+    }
     if (this.#running < this.#maxWorkers) this.#start(job);
     else this.#queue.push(job);
     return future as Future<Awaited<R>>;
@@ -387,6 +397,13 @@ export class AsyncPoolExecutor implements Executor {
       return;
     }
     this.#running++;
+    if (job.timeout !== undefined) {
+      armStop(
+        future,
+        { timeout: job.timeout },
+        (error) => this.#stop(job, error),
+      );
+    }
     const context = new RunningTaskContext({
       interval: 0,
       sink: onProgress && ((values) => deliverProgress(onProgress, values)),
