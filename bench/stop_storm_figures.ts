@@ -45,7 +45,9 @@ async function storm(
   const ex = new Pool({ maxWorkers: 2 });
   // Warm: both workers up, the task's source known to them.
   await Promise.all([0, 1].map((i) => ex.submit(task, dir, -1 - i).result()));
-  for (const entry of Deno.readDirSync(dir)) Deno.removeSync(`${dir}/${entry.name}`);
+  for (const entry of Deno.readDirSync(dir)) {
+    Deno.removeSync(`${dir}/${entry.name}`);
+  }
   const controller = new AbortController();
   const settledAt = new Array<number>(TASKS);
   const futures = Array.from({ length: TASKS }, (_, i) => {
