@@ -181,7 +181,10 @@ export class AsyncPoolExecutor implements Executor {
 
   /**
    * `submit` with per-task options. `signal` and `timeout` settle the
-   * future at once (cancelled, or failed with a `TimeoutError`): a task
+   * future at once (cancelled, or failed with a `TimeoutError`).
+   * `timeout` counts running time, from the moment the task starts: a
+   * task waiting for one of the `maxWorkers` places is not timed (for a
+   * deadline from the call, pass `signal: AbortSignal.timeout(ms)`). A task
    * that has not started never starts, a running one sees its `this.signal`
    * abort with the signal's reason or the `TimeoutError`. Nothing on the
    * current thread can be killed, so a running task ends only when it
@@ -194,7 +197,7 @@ export class AsyncPoolExecutor implements Executor {
    * @param fn The function or module task; it is called with `this` bound
    * to its {@linkcode TaskContext}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `onProgress`.
+   * @param options `signal`, `timeout` (ms of running time, from the task's start), `onProgress`.
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` or `grace` is negative or NaN.

@@ -43,7 +43,10 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  *
  * Stopping a task (its `timeout`, its `signal`, `terminateWorkers()`)
  * kills its process with `SIGKILL`, so CPU-bound work stops at once, which
- * no Worker can promise; a fresh process takes its place. A task that
+ * no Worker can promise; a fresh process takes its place. Each child leads
+ * a process group of its own, and the kill reaches the whole group (when
+ * this program holds `--allow-run` in full, as `-A` gives), so nothing a
+ * task started outlives it, nor the pool's shutdown. A task that
  * watches its {@linkcode TaskContext} (`this.signal`,
  * `this.throwIfCancelled()`) may end by itself within the `grace` of
  * `run` and keep its process. A child that
@@ -52,9 +55,16 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  * this program's stdout and stderr; no child outlives the pool, nor this
  * program, even one killed with `SIGKILL`.
  *
+ * The channel to a child is part of the sandbox: a child that writes a
+ * malformed message, or announces one longer than 1 GiB (the most a
+ * message may carry, either way), is killed and fails its task with
+ * `WorkerCrashedError`; nothing waits on what it announced.
+ *
  * Tasks are plain functions (self-contained, shipped by source) or
- * {@linkcode moduleTask}s; a child resolves imports as this program does
- * (same working directory and config file) from Deno's cache. Several
+ * {@linkcode moduleTask}s; a child resolves and loads imports as this
+ * program does (same working directory, config and lock file), from
+ * Deno's cache or, when it is empty (a first run, CI, a container), from
+ * the network, as `deno run` would. Several
  * queued tasks may travel in one message when that is faster; a task
  * shipped to a child counts as running, as in Python (`cancel()` returns
  * `false` for it), so the pool keeps tasks until a child is about to need
@@ -194,13 +204,17 @@ export class ProcessPoolExecutor implements Executor {
    * to its {@linkcode TaskContext}.
    *
    * - `signal` and `timeout` stop the task: the future settles at once
-   *   (cancelled, or failed with a `TimeoutError`). A task still in the
-   *   pool's queue never starts. A running one is sent a stop: once the
+   *   (cancelled, or failed with a `TimeoutError`). `timeout` counts the
+   *   task's running time, from the moment it starts; for a deadline from
+   *   the call, pass `signal: AbortSignal.timeout(ms)`. A task still in
+   *   the pool's queue never starts. A running one is sent a stop: once the
    *   child's event loop turns, `this.signal` aborts (with the signal's
    *   reason or the `TimeoutError`) and `this.throwIfCancelled()` throws a
    *   `CancelledError`. It gets `grace` ms (default 0) to end by itself: if
    *   it does, its process is kept; otherwise the process is killed with
-   *   `SIGKILL`, so its work stops for certain, and a fresh one takes over.
+   *   `SIGKILL`, with every process of its process group (what the task
+   *   started dies with it), so its work stops for certain, and a fresh
+   *   one takes over when there is work for it.
    *   A synchronous loop that never yields cannot see the stop: it is
    *   ended by that kill, after `grace`.
    * - `onProgress` receives each `this.progress(value)` of the task, in
@@ -210,7 +224,7 @@ export class ProcessPoolExecutor implements Executor {
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `transfer`,
+   * @param options `signal`, `timeout` (ms of running time, from the task's start), `transfer`,
    * `onProgress`, `grace` (ms).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.

@@ -214,8 +214,11 @@ export class WorkerPoolExecutor implements Executor {
    * to its {@linkcode TaskContext}.
    *
    * - `signal` and `timeout` stop the task: the future settles at once
-   *   (cancelled, or failed with a `TimeoutError`). A task that has not
-   *   started never starts. A running one sees `this.signal` abort, with
+   *   (cancelled, or failed with a `TimeoutError`). `timeout` counts the
+   *   task's running time, from the moment it starts (time queued does
+   *   not count); for a deadline from the call, pass
+   *   `signal: AbortSignal.timeout(ms)`. A task that has not started never
+   *   starts, on any worker. A running one sees `this.signal` abort, with
    *   the signal's reason or the `TimeoutError`, and gets `grace` ms
    *   (default 0) to end by itself: if it does, its worker is kept;
    *   otherwise the worker is terminated and a fresh one takes its place.
@@ -237,7 +240,7 @@ export class WorkerPoolExecutor implements Executor {
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `transfer`,
+   * @param options `signal`, `timeout` (ms of running time, from the task's start), `transfer`,
    * `onProgress`, `grace` (ms).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
