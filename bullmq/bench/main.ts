@@ -85,7 +85,11 @@ async function executor(): Promise<number> {
   const queue = `ex${++queues}`;
   await using ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(2, workerFlags(queue, redis.url, CONCURRENCY));
+  const ws = await workers(2, [
+    ...workerFlags(queue, redis.url, CONCURRENCY, [tasksUrl]),
+    "--pool",
+    pool,
+  ]);
   const start = performance.now();
   const futures = Array.from({ length: TASKS }, (_, n) => ex.submit(inc, n));
   for (const f of futures) await f.result();

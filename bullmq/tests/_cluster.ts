@@ -59,6 +59,9 @@ export interface ClusterOptions {
   workers?: number;
   concurrency?: number;
   allowSource?: boolean;
+  pool?: "worker" | "process" | "async";
+  /** The modules the workers serve. @default {[the fixture tasks]} */
+  tasks?: string[];
   executor?: Partial<BullMQExecutorOptions>;
 }
 
@@ -109,6 +112,8 @@ export class Cluster implements AsyncDisposable {
       connection: this.redis.url,
       concurrency: options.concurrency ?? 2,
       allowSource: options.allowSource ?? false,
+      pool: options.pool,
+      tasks: options.tasks ?? [fixtures.href],
     });
     this.workers.push(worker);
     return worker;

@@ -2,12 +2,21 @@
 // The worker program as a child process, for the fault tests and the bench.
 
 const WORKER = new URL("../worker.ts", import.meta.url);
+/** The module of the tests' tasks. */
+export const FIXTURE_TASKS: URL = new URL(
+  "./fixtures/tasks.ts",
+  import.meta.url,
+);
 
-/** The flags that point a worker at `queue` on `redis`, `concurrency` jobs at once. */
+/**
+ * The flags that point a worker at `queue` on `redis`, `concurrency` jobs at
+ * once, serving the `tasks` modules.
+ */
 export function workerFlags(
   queue: string,
   redis: string,
   concurrency: number,
+  tasks: URL[] = [FIXTURE_TASKS],
 ): string[] {
   return [
     "--queue",
@@ -16,6 +25,7 @@ export function workerFlags(
     redis,
     "--concurrency",
     String(concurrency),
+    ...tasks.flatMap((url) => ["--tasks", url.href]),
   ];
 }
 

@@ -4,7 +4,11 @@ import assert from "node:assert/strict";
 import { BullMQExecutor } from "../mod.ts";
 import { redisTest, sleep, tasks, until } from "./_cluster.ts";
 import { HAS_REDIS, RedisServer } from "./_redis.ts";
-import { workerFlags, WorkerProcess } from "./_worker_process.ts";
+import {
+  FIXTURE_TASKS,
+  workerFlags,
+  WorkerProcess,
+} from "./_worker_process.ts";
 
 const WORKER = new URL("../worker.ts", import.meta.url);
 
@@ -26,8 +30,10 @@ Deno.test("worker --help: usage, importable task URLs, why --allow-source", asyn
   assert.match(usage, /--queue <name>/);
   assert.match(usage, /--redis <url>/);
   assert.match(usage, /--concurrency <n>/);
-  assert.match(usage, /--pool worker\|process/);
-  assert.match(usage, /importable on this machine/);
+  assert.match(usage, /--pool worker\|process\|async/);
+  assert.match(usage, /--tasks <module>/);
+  assert.match(usage, /repeat it for more modules/);
+  assert.match(usage, /same URL as the submitting program/);
   assert.match(usage, /--allow-source/);
   assert.match(usage, /run any code on this machine/);
   assert.match(usage, /SIGTERM/);
@@ -56,6 +62,8 @@ if (HAS_REDIS) {
       "q",
       "--redis",
       "redis://127.0.0.1:1",
+      "--tasks",
+      FIXTURE_TASKS.href,
       "--connect-timeout",
       "200",
     ]);
