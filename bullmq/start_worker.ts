@@ -15,8 +15,8 @@ import type { LocalPool } from "./_coalescer.ts";
 import { JobRunner } from "./_job_runner.ts";
 import {
   parseConnection,
-  type RedisConnection,
   redactUrl,
+  type RedisConnection,
   withDeadline,
 } from "./_connection.ts";
 import {
@@ -261,9 +261,8 @@ export async function startWorker(
         Array.from(
           { length: concurrency },
           () =>
-            pool.submit(() =>
-              new Promise((resolve) => setTimeout(resolve, 20))
-            ).result(),
+            pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20)))
+              .result(),
         ),
       );
     }
@@ -330,7 +329,9 @@ export async function startWorker(
       if (now - lastLog < 1000) return;
       lastLog = now;
       console.error(
-        `worker (queue ${queue}): ${redactUrl(String(error?.message ?? error))}`,
+        `worker (queue ${queue}): ${
+          redactUrl(String(error?.message ?? error))
+        }`,
       );
     });
 

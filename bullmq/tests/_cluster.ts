@@ -28,6 +28,14 @@ export const tasks = {
     fixtures,
     "poolWorkerAfter",
   ),
+  repeat: moduleTask<Tasks, "repeat">(fixtures, "repeat"),
+  bytes: moduleTask<Tasks, "bytes">(fixtures, "bytes"),
+  onWorkerThread: moduleTask<Tasks, "onWorkerThread">(
+    fixtures,
+    "onWorkerThread",
+  ),
+  killMyProcess: moduleTask<Tasks, "killMyProcess">(fixtures, "killMyProcess"),
+  mark: moduleTask<Tasks, "mark">(fixtures, "mark"),
 };
 
 /** Registers a test that needs redis-server; none without it. */
