@@ -123,7 +123,9 @@ export function encode(
 function checkSize(size: number, maxBytes: number, what: string): void {
   if (size > maxBytes) {
     throw new RangeError(
-      `${what} takes ${size} bytes, more than maxPayloadBytes (${maxBytes} bytes)`,
+      `${what} ${
+        what.endsWith("s") ? "are" : "is"
+      } ${size} bytes, more than maxPayloadBytes (${maxBytes} bytes)`,
     );
   }
 }
