@@ -193,6 +193,17 @@ redisTest(
     const iterator = c.ex.map(tasks.square, [1, 2, 3], { timeout: 50 });
     await assert.rejects(iterator.next(), TimeoutError);
     await until(() => c.ex.stats.queued === 0, 5000, "the cancellations");
+    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
+    try {
+      // Revoked in Redis, not only forgotten here.
+      await until(
+        async () => (await queue.getJobCounts("waiting")).waiting === 0,
+        5000,
+        "the revokes",
+      );
+    } finally {
+      await queue.close();
+    }
   },
 );
 
