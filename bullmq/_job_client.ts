@@ -20,7 +20,12 @@ import { decode, encode } from "./_codec.ts";
 import type { ParsedConnection } from "./_connection.ts";
 import { openEvents } from "./_open_events.ts";
 import { reviveError, stalledError } from "./_errors.ts";
-import { type Entry, type JobStats, JobTable } from "./_job_table.ts";
+import {
+  type Entry,
+  type JobStats,
+  JobTable,
+  type NewJob,
+} from "./_job_table.ts";
 import { readJobStates } from "./_job_state.ts";
 import {
   cancelChannel,
@@ -85,6 +90,13 @@ export class JobClient {
   /** The connections are closing: a lost one is not an outage. */
   #closed = false;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * How long, in ms, Redis remembers a job id after the job is removed,
+   * when finished jobs may be removed before an add cut off by a lost
+   * connection is sent again (short `keepResults`): BullMQ then refuses the
+   * id by its deduplication key, so the job does not run twice.
+   */
+  #dedupe: number | undefined;
   /** Aborts a start still under way when the connections close. */
   #starting = new AbortController();
 
@@ -104,6 +116,8 @@ export class JobClient {
       },
     });
     this.#queue.on("error", (error) => this.#lastError = error);
+    const resendWithin = Math.min(config.connectTimeout + 60_000, 86_400_000);
+    if (config.keepResults < resendWithin) this.#dedupe = resendWithin;
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#break(error));
   }
@@ -235,6 +249,9 @@ export class JobClient {
       return future;
     }
     entry.job = { name, data, opts: { jobId: id } };
+    if (this.#dedupe !== undefined) {
+      entry.job.opts.deduplication = { id, ttl: this.#dedupe };
+    }
     this.#jobs.add(entry);
     this.#outbox.push(entry);
     if (!this.#flushQueued) {
@@ -319,7 +336,7 @@ export class JobClient {
    * error.
    */
   async #add(
-    jobs: { name: string; data: JobData; opts: { jobId: string } }[],
+    jobs: NewJob[],
   ): Promise<void> {
     for (let wait = 20;; wait = Math.min(2 * wait, 500)) {
       const disconnects = this.#disconnects;

@@ -4,6 +4,16 @@
 import { PoolFuture } from "@concurrent/futures/_internal";
 import type { JobData } from "./_protocol.ts";
 
+/** A job as it is added: its name, data and options. */
+export interface NewJob {
+  name: string;
+  data: JobData;
+  opts: {
+    jobId: string;
+    deduplication?: { id: string; ttl: number };
+  };
+}
+
 /** A job whose future is pending. */
 export interface Entry {
   readonly id: string;
@@ -11,7 +21,7 @@ export interface Entry {
   /** Where the job is: not sent, being added, or in Redis. */
   where: "outbox" | "adding" | "added";
   /** The job to add, while it waits in the outbox. */
-  job: { name: string; data: JobData; opts: { jobId: string } } | undefined;
+  job: NewJob | undefined;
   /** A worker claimed it (its `active` event, or its hash, says so). */
   claimed: boolean;
   /** A `map` chunk: its cancel() (an abandoned map) revokes it. */

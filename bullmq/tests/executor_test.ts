@@ -497,6 +497,18 @@ redisTest("keepResults is how long results wait in Redis", async () => {
   });
   const late = other.attach(id);
   await assert.rejects(late.result(), /no longer in Redis/);
+  // An add cut off by a lost connection is sent again: its id is still
+  // known, so the job is not added (and run) a second time.
+  const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
+  try {
+    await queue.add("add", { v: 1 }, {
+      jobId: id,
+      deduplication: { id, ttl: 60_000 },
+    });
+    assert.equal(await queue.getJob(id), undefined);
+  } finally {
+    await queue.close();
+  }
 });
 
 redisTest(
