@@ -29,6 +29,20 @@ export function workerFlags(
   ];
 }
 
+/** Runs `worker.ts` with these flags to its end. */
+export async function runWorker(args: string[]): Promise<Deno.CommandOutput> {
+  return await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", WORKER.href, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+}
+
+/** Bytes of output as text. */
+export const text = (bytes: Uint8Array): string =>
+  new TextDecoder().decode(bytes);
+
 /** A running `worker.ts` process. */
 export class WorkerProcess implements AsyncDisposable {
   readonly process: Deno.ChildProcess;

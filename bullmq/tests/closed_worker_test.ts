@@ -10,22 +10,13 @@ import { Cluster, redisTest, tasks } from "./_cluster.ts";
 import { RedisServer } from "./_redis.ts";
 import {
   FIXTURE_TASKS,
+  runWorker,
+  text,
   workerFlags,
   WorkerProcess,
 } from "./_worker_process.ts";
 
-const WORKER = new URL("../worker.ts", import.meta.url);
 const EVIL = new URL("./fixtures/evil.ts", import.meta.url);
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-async function runWorker(args: string[]): Promise<Deno.CommandOutput> {
-  return await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER.href, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    stdin: "null",
-  }).output();
-}
 
 /** Every way a job could name a module the worker was not given. */
 function refusedModules(markers: string, httpUrl: string): string[] {

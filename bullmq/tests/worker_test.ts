@@ -6,22 +6,11 @@ import { redisTest, sleep, tasks, until } from "./_cluster.ts";
 import { HAS_REDIS, RedisServer } from "./_redis.ts";
 import {
   FIXTURE_TASKS,
+  runWorker,
+  text,
   workerFlags,
   WorkerProcess,
 } from "./_worker_process.ts";
-
-const WORKER = new URL("../worker.ts", import.meta.url);
-
-async function runWorker(args: string[]): Promise<Deno.CommandOutput> {
-  return await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER.href, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    stdin: "null",
-  }).output();
-}
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 Deno.test("worker --help: usage, importable task URLs, why --allow-source", async () => {
   const { code, stdout } = await runWorker(["--help"]);
