@@ -20,12 +20,7 @@ import { decode, encode } from "./_codec.ts";
 import type { ParsedConnection } from "./_connection.ts";
 import { openEvents } from "./_open_events.ts";
 import { reviveError, stalledError } from "./_errors.ts";
-import {
-  type Entry,
-  type JobStats,
-  JobTable,
-  type NewJob,
-} from "./_job_table.ts";
+import { type Entry, type JobStats, JobTable } from "./_job_table.ts";
 import { readJobStates } from "./_job_state.ts";
 import {
   cancelChannel,
@@ -33,10 +28,9 @@ import {
   type JobData,
   jobKey,
   PROTOCOL,
-  REVOKE_SCRIPT,
-  revokedKey,
   type TaskRef,
 } from "./_protocol.ts";
+import { addJobs, OutageWatch, revokeJob } from "./_job_writes.ts";
 import { raw, type RawRedis } from "./_raw_redis.ts";
 
 /** How often, in ms, the sweep looks for jobs without news. */
@@ -77,10 +71,8 @@ export class JobClient {
    * event for one of them would be a late cancel (there should be none).
    */
   #revoked = new Set<string>();
-  /** Connections to Redis lost so far (the queue's own connection). */
-  #disconnects = 0;
-  /** Stops the timer of a lost connection, while one runs. */
-  #outage: (() => void) | undefined;
+  /** Breaks the executor when Redis is out of reach for too long. */
+  #watch: OutageWatch | undefined;
   #ops = new Set<Promise<unknown>>();
   #ready: Promise<void>;
   #broken: BrokenExecutorError | undefined;
@@ -147,25 +139,12 @@ export class JobClient {
       // A reconnection after a Redis restart: look at everything pending.
       onReconnect: () => this.#sweep(true),
     }, this.#starting.signal);
-    this.#watchConnection(raw(await this.#queue.client));
-    const timer = setInterval(() => this.#sweep(false), SWEEP_INTERVAL);
-    Deno.unrefTimer(timer as unknown as number);
-    this.#sweepTimer = timer;
-    this.#countWorkers();
-  }
-
-  /**
-   * Counts lost connections, and breaks the executor when Redis stays out
-   * of reach for longer than `connectTimeout`; a shorter outage is waited
-   * out (held commands are sent, and failed adds sent again, once it ends).
-   */
-  #watchConnection(client: RawRedis): void {
     const { connectTimeout } = this.#config;
-    client.on("close", () => {
-      this.#disconnects++;
-      if (this.#outage !== undefined || this.#closed) return;
-      this.#outage = startTimer(connectTimeout, () => {
-        this.#outage = undefined;
+    this.#watch = new OutageWatch(
+      raw(await this.#queue.client),
+      connectTimeout,
+      () => this.#closed,
+      () =>
         this.#break(
           new BrokenExecutorError(
             `${this.label} lost Redis for more than ${connectTimeout} ms${
@@ -175,19 +154,18 @@ export class JobClient {
             }`,
             { cause: this.#lastError },
           ),
-        );
-      });
-    });
-    client.on("ready", () => {
-      this.#outage?.();
-      this.#outage = undefined;
-    });
+        ),
+    );
+    const timer = setInterval(() => this.#sweep(false), SWEEP_INTERVAL);
+    Deno.unrefTimer(timer as unknown as number);
+    this.#sweepTimer = timer;
+    this.#countWorkers();
   }
 
   /** Fails everything: Redis could not be reached within the deadline. */
   #break(error: unknown): void {
     if (this.#broken !== undefined) return;
-    this.#outage?.();
+    this.#watch?.stop();
     this.#broken = error instanceof BrokenExecutorError
       ? error
       : new BrokenExecutorError(
@@ -304,7 +282,9 @@ export class JobClient {
     this.#outbox = [];
     if (batch.length === 0) return;
     const jobs = batch.map((e) => e.job!);
-    const adding = this.#ready.then(() => this.#add(jobs)).then(() => {
+    const adding = this.#ready.then(() =>
+      addJobs(this.#queue, jobs, this.#watch!, () => this.#broken)
+    ).then(() => {
       const now = performance.now();
       for (const entry of batch) {
         entry.where = "added";
@@ -325,32 +305,6 @@ export class JobClient {
       entry.adding = adding;
     }
     this.#track(adding);
-  }
-
-  /**
-   * Adds jobs, again and again while the connection is lost: an add under
-   * way when it closes fails (its reply is lost) though Redis may have run
-   * it, and BullMQ ignores a job id it already holds, so sending the same
-   * jobs again adds each at most once. Gives up when the executor breaks
-   * (Redis out of reach for longer than `connectTimeout`) or on any other
-   * error.
-   */
-  async #add(
-    jobs: NewJob[],
-  ): Promise<void> {
-    for (let wait = 20;; wait = Math.min(2 * wait, 500)) {
-      const disconnects = this.#disconnects;
-      try {
-        await this.#queue.addBulk(jobs);
-        return;
-      } catch (error) {
-        if (this.#broken !== undefined) throw this.#broken;
-        const lost = this.#disconnects !== disconnects ||
-          /connection|closed|LOADING/i.test(String(error));
-        if (!lost) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
   }
 
   /**
@@ -399,33 +353,13 @@ export class JobClient {
     return true;
   }
 
-  /**
-   * Runs the revoke script (atomic against claims): whether the job was
-   * waiting, unclaimed, and is now removed. `false` if Redis cannot say.
-   */
+  /** Revokes a job in Redis; see {@linkcode revokeJob}. */
   async #revokeJob(id: string): Promise<boolean> {
     const { prefix, queue } = this.#config;
-    const keys = this.#queue.keys;
     this.#revoked.add(id);
-    try {
-      const client = raw(await this.#queue.client);
-      const removed = await client.call(
-        "EVAL",
-        REVOKE_SCRIPT,
-        5,
-        jobKey(prefix, queue, id),
-        keys.wait,
-        keys.paused,
-        keys.events,
-        revokedKey(prefix, queue, id),
-        id,
-      );
-      if (removed === 1) return true;
-    } catch {
-      // Not revoked, as far as anyone knows.
-    }
-    this.#revoked.delete(id);
-    return false;
+    const removed = await revokeJob(this.#queue, prefix, queue, id);
+    if (!removed) this.#revoked.delete(id);
+    return removed;
   }
 
   /** Makes sure a job that no worker claimed never runs, or stops it. */
@@ -617,7 +551,7 @@ export class JobClient {
     );
     await this.#ready.catch(() => {});
     clearInterval(this.#sweepTimer);
-    this.#outage?.();
+    this.#watch?.stop();
     while (this.#ops.size > 0) await Promise.allSettled(this.#ops);
     await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
   }
