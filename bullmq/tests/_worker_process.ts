@@ -29,13 +29,17 @@ export function workerFlags(
   ];
 }
 
-/** Runs `worker.ts` with these flags to its end. */
+/**
+ * Runs `worker.ts` with these flags to its end; one still running after 30 s
+ * (it serves, where it should have stopped) is killed.
+ */
 export async function runWorker(args: string[]): Promise<Deno.CommandOutput> {
   return await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", WORKER.href, ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
+    signal: AbortSignal.timeout(30_000),
   }).output();
 }
 
