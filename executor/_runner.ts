@@ -15,6 +15,8 @@ import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
 import { marshalFailure, Outbox } from "./_runner_results.ts";
+import { findLostValue } from "./_lost_values.ts";
+import { isPrimitive } from "./_snapshot.ts";
 import {
   type AnyFunction,
   isPromise,
@@ -27,6 +29,8 @@ import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";
 
 const NOTHING: Transferable[] = [];
+/** A Worker's messages carry Blob, File and CryptoKey; a child's do not. */
+const CARRIES_HOST_OBJECTS = "WorkerGlobalScope" in globalThis;
 
 /**
  * Results wait at most this long (ms) for company before they are sent,
@@ -201,6 +205,11 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         // A progress value that could not be sent.
         return fail(error);
       }
+      // A value that would arrive as something else fails instead.
+      const lost = isPrimitive(value)
+        ? undefined
+        : findLostValue(value, "result", CARRIES_HOST_OBJECTS, transfer);
+      if (lost !== undefined) return fail(lost);
       if (task.batch) outbox.built(value as unknown[]);
       done({ id: task.id, ok: true, value }, transfer);
     };

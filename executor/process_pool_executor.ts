@@ -117,6 +117,7 @@ export class ProcessPoolExecutor implements Executor {
       "ProcessPoolExecutor",
       processTransport({ permissions, v8Flags }),
     );
+    config.carriesHostObjects = false;
     this.#maxWorkers = config.maxWorkers;
     this.#pool = new Pool(config);
   }
