@@ -137,8 +137,14 @@ export interface ExecutorStats {
  *   for await (const n of ex.map((x: number) => x * x, [1, 2, 3])) out.push(n);
  *   return out;
  * }
+ * async function cube(ex: Executor, n: number): Promise<number> {
+ *   const future = ex.run((x: number) => x ** 3, [n], { timeout: 1000 });
+ *   return await future.result();
+ * }
  * await using ex = new AsyncPoolExecutor();
  * assert.deepEqual(await squares(ex), [1, 4, 9]);
+ * assert.equal(await cube(ex, 2), 8);
+ * assert.equal(ex.stats.completed, 4);
  * ```
  */
 export interface Executor extends AsyncDisposable {
@@ -150,6 +156,29 @@ export interface Executor extends AsyncDisposable {
   submit<A extends unknown[], R>(
     fn: TaskFunction<A, R>,
     ...args: A
+  ): Future<Awaited<R>>;
+  /**
+   * `submit` with per-task options (see {@linkcode RunOptions}): a signal
+   * or a timeout that stops the task, progress reports, buffers to move.
+   * The task is called with `this` bound to its {@linkcode TaskContext},
+   * whose `signal` aborts when the task is stopped. The future settles at
+   * once on an abort or a timeout, whatever the task does; a task that has
+   * not started never starts.
+   *
+   * @param fn The task.
+   * @param args Its arguments, as an array.
+   * @param options `signal`, `timeout`, `onProgress`, `transfer`, `grace`.
+   * @returns The future of its result.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
+   * @throws {TypeError} If `args` is not an array, `onProgress` is not a
+   * function, `signal` not an `AbortSignal` or `transfer` not an array of
+   * objects.
+   */
+  run<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    args: A,
+    options?: RunOptions,
   ): Future<Awaited<R>>;
   /**
    * Calls `fn` on every item, eagerly, and yields the results in input
@@ -168,4 +197,9 @@ export interface Executor extends AsyncDisposable {
    * work is done. Calling it again is harmless.
    */
   shutdown(options?: ShutdownOptions): Promise<void>;
+  /**
+   * A snapshot of the executor's activity (see {@linkcode ExecutorStats}),
+   * read anew at each access.
+   */
+  readonly stats: ExecutorStats;
 }
