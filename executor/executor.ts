@@ -11,6 +11,34 @@ import type { TaskContext } from "./task_context.ts";
  * self-contained (no closure over outer variables; it may
  * `await import(...)`); an {@linkcode AsyncPoolExecutor} calls it as it is.
  *
+ * What crosses to a worker (a Deno Worker, a child process, another
+ * machine) arrives as it was sent, or fails loudly:
+ *
+ * - **Closures.** A plain function that names a variable it does not
+ *   declare and that is not a global of the runtime fails with a
+ *   `ReferenceError` naming the variable and saying why, with the line of
+ *   the function's source in its stack. Globals that exist only where
+ *   tasks run (`name`, `self`, `close`, `postMessage`, `onmessage`) are
+ *   not visible to its source (`globalThis.name` still is), so a task never
+ *   reads the worker's `name` where it meant the caller's.
+ * - **Errors** come back with their class when it is a built-in one or
+ *   this package's (`TimeoutError`, ...), or one registered with
+ *   {@linkcode registerErrorClass}; any other arrives as an `Error` with
+ *   its `name`. Each keeps its `message`, the stack where it was thrown,
+ *   `cause` and `AggregateError.errors` (recursively) and its own data
+ *   fields (`code`, `status`, ...).
+ * - **Values** are copied by structured clone: a class instance arrives as
+ *   a plain object with its own enumerable fields (its methods and private
+ *   fields stay behind). A value that would arrive as something else than
+ *   was sent fails its future with a `DOMException` named
+ *   `DataCloneError` that names its class, on the way in (arguments) and
+ *   out (results): an instance without fields of its own, which would
+ *   arrive as `{}` (a `URL`, a `Deno.FsFile` or another resource, a
+ *   `Headers`, ...), and `Blob`, `File` or `CryptoKey` on a child process,
+ *   whose messages cannot carry them. `Date`, `RegExp`, `Map`, `Set`,
+ *   buffers and typed arrays, errors and boxed primitives travel as they
+ *   are.
+ *
  * Every executor calls a task with `this` bound to a {@linkcode TaskContext};
  * a task that wants it declares `function task(this: TaskContext, ...)`,
  * one that ignores it needs nothing. A task declaring another `this` type

@@ -38,8 +38,12 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  * Python's process pool, for real: runs tasks in parallel in child
  * processes of the Deno binary running this program (`Deno.execPath()`).
  * Arguments and results cross by structured clone (V8 serialization, as
- * pickle); a value that cannot be cloned fails its future with an error
- * named `DataCloneError`.
+ * pickle); a value that cannot be cloned, or would arrive changed (a
+ * `URL`, a `Deno.FsFile`, a `Blob`, which a child's messages cannot
+ * carry), fails its future with an error named `DataCloneError`. Errors
+ * come back as on a {@linkcode WorkerPoolExecutor}, with their fields,
+ * and with their class when it is built in or given to
+ * {@linkcode registerErrorClass} (see {@linkcode TaskFunction}).
  *
  * Stopping a task (its `timeout`, its `signal`, `terminateWorkers()`)
  * kills its process with `SIGKILL`, so CPU-bound work stops at once, which

@@ -84,8 +84,12 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
  * it can report progress to the caller, and notice that it was stopped,
  * even inside a synchronous CPU loop (see `run`).
  *
- * Errors come back with their class (for built-in ones), `name`,
- * `message`, the worker-side `stack` and `cause`. A worker that dies
+ * Errors come back with their class (built-in ones, and those given to
+ * {@linkcode registerErrorClass}), `name`, `message`, the worker-side
+ * `stack`, `cause` and own fields; a closure over the caller's variables
+ * fails with a `ReferenceError` that says why, and a value that would
+ * arrive changed (a `URL`, a `Deno.FsFile`) with a `DataCloneError` (see
+ * {@linkcode TaskFunction}). A worker that dies
  * (an uncaught error, `self.close()`, `Deno.exit()`) fails only the task
  * it was running, with `WorkerCrashedError`, and is replaced.
  *

@@ -1,5 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-import { type ErrorClass, setErrorClass } from "./_error_classes.ts";
+import { setErrorClass } from "./_error_classes.ts";
 
 /** Options for {@linkcode registerErrorClass}. */
 export interface RegisterErrorClassOptions {
@@ -70,7 +70,10 @@ export interface RegisterErrorClassOptions {
  * assert.equal(error.message, "must not be negative");
  * ```
  */
-export function registerErrorClass<C extends ErrorClass>(
+export function registerErrorClass<
+  // deno-lint-ignore no-explicit-any
+  C extends abstract new (...args: any[]) => Error,
+>(
   Class: C,
   options?: RegisterErrorClassOptions,
 ): C {
