@@ -50,6 +50,13 @@ const MAX_DEPTH = 32;
 /** Keys every error has, carried by name rather than as fields. */
 const STANDARD = new Set(["name", "message", "stack", "cause", "errors"]);
 
+/**
+ * The class names of errors rebuilt without their class (it was not
+ * registered here), so that an error passed on again (a BullMQ worker
+ * sends on what its local pool's worker threw) still names its class.
+ */
+const unrestored = new WeakMap<Error, string>();
+
 /** The name under which an error's class can be rebuilt, or `"Error"`. */
 function classOf(error: Error, ctor: unknown): string {
   if (error instanceof DOMException) return "DOMException";
@@ -103,7 +110,8 @@ function marshal(
     message: String(thrown.message),
     stack: typeof thrown.stack === "string" ? thrown.stack : undefined,
   };
-  const ownClass = typeof ctor === "function" ? ctor.name : undefined;
+  const ownClass = unrestored.get(thrown) ??
+    (typeof ctor === "function" ? ctor.name : undefined);
   if (
     typeof ownClass === "string" && ownClass !== "" &&
     ownClass !== builtIn.replace("Deno.errors.", "")
@@ -233,8 +241,12 @@ function revive(data: unknown, built: unknown[], depth: number): unknown {
     built.push(cut);
     return cut;
   }
-  const error = create(text(own(data, "ctor")), own(data, "class"), data);
+  const ownClass = own(data, "class");
+  const error = create(text(own(data, "ctor")), ownClass, data);
   built.push(error);
+  if (typeof ownClass === "string" && errorClassNamed(ownClass) === undefined) {
+    unrestored.set(error, ownClass);
+  }
   const name = text(own(data, "name"));
   if (error.name !== name) define(error, "name", name);
   const stack = own(data, "stack");
