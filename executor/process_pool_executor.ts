@@ -195,23 +195,14 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options. The task is called with `this` bound
-   * to its {@linkcode TaskContext}.
-   *
-   * - `signal` and `timeout` stop the task: the future settles at once
-   *   (cancelled, or failed with a `TimeoutError`). A task still in the
-   *   pool's queue never starts. A running one is sent a stop: once the
-   *   child's event loop turns, `this.signal` aborts (with the signal's
-   *   reason or the `TimeoutError`) and `this.throwIfCancelled()` throws a
-   *   `CancelledError`. It gets `grace` ms (default 0) to end by itself: if
-   *   it does, its process is kept; otherwise the process is killed with
-   *   `SIGKILL`, so its work stops for certain, and a fresh one takes over.
-   *   A synchronous loop that never yields cannot see the stop: it is
-   *   ended by that kill, after `grace`.
-   * - `onProgress` receives each `this.progress(value)` of the task, in
-   *   order, all before the future settles (nothing after it settled).
-   * - `transfer` is accepted and copies, as does `this.transfer(...)`:
-   *   a process shares no memory with the pool.
+   * {@linkcode Executor.run}: `submit` with the per-task options of
+   * {@linkcode RunOptions}. On this pool, a running task hears of a stop
+   * once its child's event loop turns (`this.signal`,
+   * `this.throwIfCancelled()`); if it does not end within `grace`, its
+   * process is killed with `SIGKILL`, so its work stops for certain, even
+   * in a synchronous loop that never yields, and a fresh one takes over.
+   * `transfer` is accepted and copies, as does `this.transfer(...)`: a
+   * process shares no memory with the pool.
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
