@@ -220,7 +220,15 @@ function text(value: unknown): string {
  * call of the caller's code.
  */
 export function unmarshalError(data: MarshalledError): unknown {
-  return revive(data, [], 0);
+  try {
+    return revive(data, [], 0);
+  } catch (failure) {
+    // A registered class whose getters cannot cope with the data sent.
+    const message = typeof data === "object" && data !== null
+      ? text(own(data, "message"))
+      : "";
+    return new Error(message, { cause: failure });
+  }
 }
 
 function revive(data: unknown, built: unknown[], depth: number): unknown {
@@ -248,7 +256,9 @@ function revive(data: unknown, built: unknown[], depth: number): unknown {
     unrestored.set(error, ownClass);
   }
   const name = text(own(data, "name"));
-  if (error.name !== name) define(error, "name", name);
+  if (!(error instanceof DOMException) && error.name !== name) {
+    define(error, "name", name);
+  }
   const stack = own(data, "stack");
   if (typeof stack === "string") define(error, "stack", stack);
   if (own(data, "hasCause") === true) {
@@ -290,9 +300,14 @@ function create(ctor: string, ownClass: unknown, data: object): Error {
   if (Class !== undefined) {
     // A registered class: its constructor's parameters are unknown, so the
     // error is made by the built-in base with the class's prototype.
-    return Class.prototype instanceof AggregateError
-      ? Reflect.construct(AggregateError, [[], message], Class)
-      : Reflect.construct(Error, [message], Class);
+    if (Class.prototype instanceof AggregateError) {
+      return Reflect.construct(AggregateError, [[], message], Class);
+    }
+    if (Class.prototype instanceof DOMException) {
+      const name = text(own(data, "name"));
+      return Reflect.construct(DOMException, [message, name], Class);
+    }
+    return Reflect.construct(Error, [message], Class);
   }
   if (ctor === "DOMException") {
     return new DOMException(message, text(own(data, "name")));

@@ -148,3 +148,29 @@ Deno.test("marshalled errors: this package's error classes come back as themselv
     assert.equal(back.message, error.message);
   }
 });
+
+Deno.test("marshalled errors: a registered class whose getter throws on the data sent still gives an error", () => {
+  class Strict extends Error {
+    override get name(): string {
+      throw new TypeError("no name without details");
+    }
+  }
+  registerErrorClass(Strict);
+  const back = unmarshalError({
+    error: true,
+    ctor: "Error",
+    class: "Strict",
+    name: "Strict",
+    message: "m",
+  });
+  assert.ok(back instanceof Error);
+  assert.equal((back as Error).message, "m");
+  class Gone extends DOMException {}
+  registerErrorClass(Gone);
+  const gone = unmarshalError(
+    structuredClone(marshalError(new Gone("bye", "AbortError"))),
+  );
+  assert.ok(gone instanceof Gone);
+  assert.equal((gone as DOMException).name, "AbortError");
+  assert.equal((gone as DOMException).message, "bye");
+});
