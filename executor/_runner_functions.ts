@@ -105,7 +105,7 @@ const SOURCE_URL = "plain-task-";
  * line 1 of a script named for it, so stack frames give the task's own
  * lines.
  */
-function revive(id: number, code: string): AnyFunction {
+export function revive(id: number | string, code: string): AnyFunction {
   return (0, eval)(
     `(() => { return (${code}\n); let ${HIDDEN.join(", ")}; })()\n` +
       `//# sourceURL=${SOURCE_URL}${id}`,
