@@ -76,7 +76,8 @@ function lostError(value: object, where: string): DOMException {
 /**
  * Finds, in a value about to be sent to or from a worker, the first object
  * that would arrive as something else, and returns the `DataCloneError`
- * that names its class; `undefined` when everything travels as it is.
+ * that names its class (or the error a getter threw while it was read);
+ * `undefined` when everything travels as it is.
  *
  * A class instance with fields of its own arrives as a plain object with
  * those fields (structured clone's rule) and passes; one without any
@@ -97,8 +98,29 @@ export function findLostValue(
   where: string,
   carriesHostObjects: boolean,
   moved?: readonly unknown[],
-): DOMException | undefined {
+): unknown {
   if (typeof value !== "object" || value === null) return undefined;
+  try {
+    return walk(value, where, carriesHostObjects, moved);
+  } catch (error) {
+    // A getter that throws, a revoked proxy: structured clone would throw
+    // the same; the task fails with it.
+    return error ?? new DOMException(
+      `An ${where} of the task cannot be read`,
+      "DataCloneError",
+    );
+  }
+}
+
+/** Holes in an array this long are found by its keys, not its length. */
+const SPARSE_CHECK = 1 << 20;
+
+function walk(
+  value: object,
+  where: string,
+  carriesHostObjects: boolean,
+  moved: readonly unknown[] | undefined,
+): DOMException | undefined {
   const seen = new Set<unknown>(moved);
   const stack: object[] = [value];
   while (stack.length > 0) {
@@ -106,6 +128,14 @@ export function findLostValue(
     if (seen.has(item)) continue;
     seen.add(item);
     if (Array.isArray(item)) {
+      if (item.length > SPARSE_CHECK) {
+        // `new Array(2 ** 32 - 1)` holds nothing: look at what it holds.
+        for (const key of Object.keys(item)) {
+          const child = item[key as unknown as number];
+          if (typeof child === "object" && child !== null) stack.push(child);
+        }
+        continue;
+      }
       for (let i = 0; i < item.length; i++) {
         const child = item[i];
         if (typeof child === "object" && child !== null) stack.push(child);

@@ -237,3 +237,23 @@ forEachPool(({ name: poolName, Pool, sharesMemory }) => {
     else assert.match((await blob.exception() as Error).message, /Blob/);
   });
 });
+
+Deno.test("the value check: a getter that throws, a revoked proxy and a vast empty array", async () => {
+  const { findLostValue } = await import("../executor/_lost_values.ts");
+  const getter = {
+    get bad(): never {
+      throw new RangeError("from the getter");
+    },
+  };
+  const thrown = findLostValue([getter], "argument", true);
+  assert.ok(thrown instanceof RangeError);
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  assert.ok(findLostValue([proxy], "argument", true) instanceof TypeError);
+  const vast = new Array(2 ** 32 - 1);
+  vast[7] = new URL("https://deno.com");
+  // Found by its keys: 2 ** 32 - 1 indices would take seconds.
+  const lost = findLostValue(vast, "argument", true) as Error;
+  assert.match(lost.message, /URL/);
+  assert.equal(findLostValue([new Uint8Array(8)], "result", false), undefined);
+});
