@@ -27,6 +27,12 @@ for (const name of ["Blob", "CryptoKey"]) {
   }
 }
 
+/**
+ * Whether the messages of the worker this code runs in carry Blob, File
+ * and CryptoKey: a Worker's do, a child process's do not.
+ */
+export const CARRIES_HOST_OBJECTS: boolean = "WorkerGlobalScope" in globalThis;
+
 /** What to say about a class whose instances cannot travel. */
 const ADVICE: Record<string, string> = {
   URL: "send its href",
@@ -64,7 +70,9 @@ function lostError(value: object, where: string): DOMException {
     "send plain data, or give it fields of its own";
   const what = where === "result"
     ? "The task's result holds a"
-    : `An ${where} of the task holds a`;
+    : where === "argument"
+    ? "An argument of the task holds a"
+    : `A ${where} of the task holds a`;
   return new DOMException(
     `${what} ${name}, which structured clone cannot carry between the ` +
       `caller and a worker: it would arrive as an empty object. Instead, ` +

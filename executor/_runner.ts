@@ -15,7 +15,7 @@ import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
 import { marshalFailure, Outbox } from "./_runner_results.ts";
-import { findLostValue } from "./_lost_values.ts";
+import { CARRIES_HOST_OBJECTS, findLostValue } from "./_lost_values.ts";
 import { isPrimitive } from "./_snapshot.ts";
 import {
   type AnyFunction,
@@ -29,8 +29,6 @@ import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";
 
 const NOTHING: Transferable[] = [];
-/** A Worker's messages carry Blob, File and CryptoKey; a child's do not. */
-const CARRIES_HOST_OBJECTS = "WorkerGlobalScope" in globalThis;
 
 /**
  * Results wait at most this long (ms) for company before they are sent,

@@ -2,7 +2,7 @@
 // What crosses a worker boundary arrives as it was sent, or fails loudly:
 // closures, errors and values, on both pools.
 import assert from "node:assert/strict";
-import { registerErrorClass } from "../mod.ts";
+import { registerErrorClass, type TaskContext } from "../mod.ts";
 import { forEachPool } from "./_util/pools.ts";
 
 /** The caller's copy of a user's error class with fields of its own. */
@@ -203,6 +203,26 @@ forEachPool(({ name: poolName, Pool, sharesMemory }) => {
     const nested = await ex.submit(() => ({ link: new URL("https://a.b/") }))
       .exception();
     assert.match((nested as Error).message, /URL/);
+  });
+
+  Deno.test(`${poolName}: a URL progress value fails at the progress() call`, async () => {
+    await using ex = new Pool({ maxWorkers: 1 });
+    const seen: unknown[] = [];
+    const error = await ex.run(
+      function (this: TaskContext) {
+        this.progress({ step: 1 });
+        try {
+          this.progress(new URL("https://deno.com"));
+        } catch (error) {
+          return `caught ${(error as Error).name}`;
+        }
+        return "sent";
+      },
+      [],
+      { onProgress: (value) => seen.push(value) },
+    ).result();
+    assert.equal(error, "caught DataCloneError");
+    assert.deepEqual(seen, [{ step: 1 }]);
   });
 
   Deno.test(`${poolName}: instances arrive with their own fields or fail; what structured clone carries arrives`, async () => {
