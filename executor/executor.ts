@@ -32,10 +32,10 @@ import type { TaskContext } from "./task_context.ts";
  *   fields stay behind). A value that would arrive as something else than
  *   was sent fails its future with a `DOMException` named
  *   `DataCloneError` that names its class, on the way in (arguments) and
- *   out (results, progress values): an instance without fields of its own, which would
- *   arrive as `{}` (a `URL`, a `Deno.FsFile` or another resource, a
- *   `Headers`, ...), and `Blob`, `File` or `CryptoKey` on a child process,
- *   whose messages cannot carry them. `Date`, `RegExp`, `Map`, `Set`,
+ *   out (results, progress values): an instance without fields of its
+ *   own, which would arrive as `{}` (a `URL`, a `Deno.FsFile` or another
+ *   resource, a `Headers`, ...), and `Blob`, `File` or `CryptoKey` on a
+ *   child process, whose messages cannot carry them. `Date`, `RegExp`, `Map`, `Set`,
  *   buffers and typed arrays, errors and boxed primitives travel as they
  *   are.
  *
