@@ -44,8 +44,7 @@ export abstract class PoolStops extends PoolScheduler {
     };
     const w = task.worker;
     if (w === undefined) return settle();
-    // Not started: taken back (a head too, on a Worker still starting).
-    if (w.revoke(task)) {
+    if (w.head !== task && w.revoke(task)) {
       settle();
       return this.scheduleDispatch();
     }

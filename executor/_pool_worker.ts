@@ -111,13 +111,10 @@ export class PoolWorker {
   /**
    * Ships tasks in one message, to run after those it holds. Throws (a
    * `DataCloneError`) and keeps nothing if one cannot be sent. The first
-   * task shipped to an empty worker is marked started at once if the
-   * worker is ready; on one still starting it stays queued, so that a
-   * stop before the worker is ready takes it back rather than kill the
-   * worker (the pool claims it when the worker is ready).
+   * task shipped to an empty worker is marked started at once.
    */
   ship(tasks: PoolTask[]): void {
-    const start = this.shipped.length === 0 && this.ready;
+    const start = this.shipped.length === 0;
     const message: RunTask[] = new Array(tasks.length);
     let transfer: Transferable[] | undefined;
     const fresh: number[] = [];

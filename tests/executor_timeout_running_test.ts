@@ -92,12 +92,16 @@ forEachPool(({ name, Pool }) => {
       while (starts(dir, 0) + starts(dir, 1) < 2 && Date.now() < deadline) {
         await sleep(5);
       }
+      const count = () =>
+        Array.from({ length: 200 }, (_, i) => starts(dir, i))
+          .reduce((a, b) => a + b);
+      const before = count();
       controller.abort();
       assert.ok(futures.every((f) => f.cancelled()));
       await sleep(300);
-      const started = Array.from({ length: 200 }, (_, i) => starts(dir, i));
-      assert.deepEqual(started.slice(0, 2), [1, 1]);
-      assert.equal(started.slice(2).filter((n) => n > 0).length, 0);
+      // Nothing started after the abort: only the (at most 2) running.
+      assert.ok(before <= 2, `${before}`);
+      assert.equal(count(), before);
       // Workers are numbered as they start: after the 2 killed ones are
       // replaced, the newest is at most "storm 4".
       const names = await Promise.all(
