@@ -71,7 +71,9 @@ export function executorConfig(
     stalledInterval: Math.min(stalledInterval, 2 ** 31 - 1),
     keepResults,
     connectTimeout,
-    maxPayloadBytes,
-    maxCrashes,
+    // Workers take only what they can read back as an integer; a larger
+    // limit means no limit all the same.
+    maxPayloadBytes: Math.min(maxPayloadBytes, Number.MAX_SAFE_INTEGER),
+    maxCrashes: Math.min(maxCrashes, Number.MAX_SAFE_INTEGER),
   };
 }
