@@ -143,7 +143,8 @@ const BASE64 =
  * @param what What the value is, for the error message.
  * @throws {RangeError} If it is larger than `maxBytes`.
  * @throws {TypeError} If `data` is not an encoded value, or its bytes are
- * not base64 or not V8's serialization.
+ * not base64 or not V8's serialization, or (with `maxBytes`) its JSON is
+ * not what `encode` writes.
  */
 export function decode(
   data: unknown,
@@ -152,10 +153,18 @@ export function decode(
 ): unknown {
   if (typeof data === "object" && data !== null) {
     if ("j" in data) {
-      // Measured as encode() measured it. Nesting too deep to measure was
-      // bounded by the size of the job as a whole.
-      const size = maxBytes === Infinity ? NOT_JSON : jsonBytes(data.j, 0);
-      if (size !== NOT_JSON) checkSize(size, maxBytes, what);
+      if (maxBytes === Infinity) return data.j;
+      // Measured as encode() measured it. encode() sends by V8 what it
+      // cannot measure (nesting deeper than MAX_DEPTH, -0, Infinity), so
+      // such JSON was not written by it, and deep nesting would overflow
+      // the stack of whoever copies the value next.
+      const size = jsonBytes(data.j, 0);
+      if (size === NOT_JSON) {
+        throw new TypeError(
+          `${what} ${verb(what)} not JSON as this package writes it`,
+        );
+      }
+      checkSize(size, maxBytes, what);
       return data.j;
     }
     if ("b" in data && typeof data.b === "string") {

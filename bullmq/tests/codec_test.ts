@@ -89,6 +89,13 @@ Deno.test("decode: from a hostile writer, bounded and checked before decoding", 
   assert.throws(() => decode(bytes, bytes.b.length - 1), RangeError);
   assert.deepEqual(decode(bytes, bytes.b.length), new Uint8Array(30));
   assert.equal(decode({ j: "x".repeat(8) }, 10), "x".repeat(8));
+  // JSON that encode() would have sent by V8 instead.
+  for (const j of [JSON.parse("[".repeat(100) + "]".repeat(100)), -0, 1e400]) {
+    assert.throws(() => decode({ j }, 1000, "The task's arguments"), {
+      name: "TypeError",
+      message: "The task's arguments are not JSON as this package writes it",
+    });
+  }
   // Not base64 (Node's decoder would skip the bad characters), or not V8's.
   for (const b of ["not base64!", "AAA", "AA=A", "QUJD\nREVG"]) {
     assert.throws(() => decode({ b }), {

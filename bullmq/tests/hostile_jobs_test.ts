@@ -121,6 +121,18 @@ const HOSTILE: [string, Record<string, string>, ErrorConstructor, RegExp][] = [
     /^The task's arguments are not in the format of this package/,
   ],
   [
+    // JSON that encode() would have sent by V8: too deep to copy safely.
+    "args-nested-too-deep",
+    {
+      data: job({ j: "DEEP" }).replace(
+        '"DEEP"',
+        `[${"[".repeat(100_000)}${"]".repeat(100_000)}, 0]`,
+      ),
+    },
+    TypeError,
+    /^The task's arguments are not JSON as this package writes it/,
+  ],
+  [
     // A sparse list as long as an array can be, in a few bytes: a chunk
     // would loop over four billion holes.
     "chunk-of-holes",
