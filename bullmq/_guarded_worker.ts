@@ -31,14 +31,21 @@ const JSON_FIELDS = [
   "returnvalue",
 ] as const;
 
-/** The bytes of a job's hash, keys and values, in UTF-8. */
-function jobBytes(json: JobJsonRaw): number {
+/**
+ * The bytes of a job's hash, keys and values, in UTF-8; counted exactly
+ * only when it may be more than `limit` (a UTF-16 unit takes 1 to 3 bytes,
+ * and an exact count is a pass over every string).
+ */
+function jobBytes(json: JobJsonRaw, limit: number): number {
+  const fields = Object.entries(json).filter(([, value]) =>
+    typeof value === "string"
+  ) as [string, string][];
+  let units = 0;
+  for (const [key, value] of fields) units += key.length + value.length;
+  if (3 * units <= limit) return units;
   let bytes = 0;
-  for (const [key, value] of Object.entries(json)) {
-    if (typeof value !== "string") continue;
-    // A string takes 1 to 3 bytes per UTF-16 unit; counting exactly costs
-    // a pass over it, needed only near the limit.
-    bytes += key.length + Buffer.byteLength(value, "utf8");
+  for (const [key, value] of fields) {
+    bytes += Buffer.byteLength(key, "utf8") + Buffer.byteLength(value, "utf8");
   }
   return bytes;
 }
@@ -67,7 +74,7 @@ export class GuardedWorker extends Worker {
 
   protected override createJob(json: JobJsonRaw, id: string): Job {
     let refusal: Error;
-    const size = jobBytes(json);
+    const size = jobBytes(json, this.#limit);
     if (size > this.#limit) {
       refusal = new RangeError(
         `Job ${id} takes ${size} bytes in Redis, more than maxPayloadBytes (${this.#maxPayloadBytes} bytes) plus ${JOB_ENVELOPE_BYTES} bytes for the rest of the job: it was not read`,

@@ -105,6 +105,9 @@ export interface RunningWorker extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** The longest job id a stop request may name. */
+const MAX_JOB_ID = 1024;
+
 const STORE_ERROR =
   `if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], ARGV[1], ARGV[2]) end return 0`;
 
@@ -316,6 +319,9 @@ export async function startWorker(
     opened.push(() => subscriber.disconnect());
     subscriber.on("error", () => {});
     subscriber.on("message", (_channel: string, id: string) => {
+      // Anyone who can reach Redis can publish here: what cannot be a job id
+      // of an executor is not kept.
+      if (id.length > MAX_JOB_ID) return;
       if (!worker.cancelJob(id, "stopped by its executor")) stopEarly(id);
     });
     await subscriber.subscribe(cancelChannel(prefix, queue));

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { serialize } from "node:v8";
 import { Queue } from "bullmq";
-import { PROTOCOL, settingsKey } from "../_protocol.ts";
+import { cancelChannel, PROTOCOL, settingsKey } from "../_protocol.ts";
 import { raw } from "../_raw_redis.ts";
-import { Cluster, redisTest, tasks } from "./_cluster.ts";
+import { Cluster, redisTest, sleep, tasks } from "./_cluster.ts";
 import { FIXTURE_TASKS } from "./_worker_process.ts";
 
 const MIB = 1024 * 1024;
@@ -287,6 +287,38 @@ redisTest(
       assert.deepEqual(await warnings(() => c.addWorker()), []);
       assert.equal(c.workers.at(-1)!.lockDuration, 7000);
       assert.equal(c.workers.at(-1)!.maxPayloadBytes, 1000);
+    } finally {
+      await queue.close();
+    }
+  },
+);
+
+redisTest(
+  "a stop request for an id longer than any job id's is not kept",
+  async () => {
+    await using c = await Cluster.start();
+    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
+    try {
+      const client = raw(await queue.client);
+      const [long, short] = ["l".repeat(1025), "s".repeat(1024)];
+      // Requests for jobs not started yet are kept, so that their start is
+      // stopped: a long one could hold the worker's memory.
+      for (const id of [long, short]) {
+        await client.call("PUBLISH", cancelChannel("bull", c.queue), id);
+      }
+      await sleep(100);
+      for (const id of [long, short]) {
+        await queue.add("add", {
+          v: PROTOCOL,
+          fn: { url: FIXTURE_TASKS.href, name: "add" },
+          args: { j: [1, 2] },
+        }, { jobId: id });
+      }
+      assert.equal(await c.ex.attach(long).result(10_000), 3);
+      assert.match(
+        String(await c.ex.attach(short).exception(10_000)),
+        /stopped by its executor/,
+      );
     } finally {
       await queue.close();
     }
