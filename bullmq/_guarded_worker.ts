@@ -3,9 +3,11 @@
 // formed. BullMQ claims a job and hands its hash over as strings, then
 // parses its JSON fields (`createJob`); a job that anyone with write access
 // to Redis made too large, or that does not parse, would make that parse
-// take the worker's memory or throw in BullMQ's own loop, where no job fails
-// and the same job comes back. Here such a job is read as an empty one that
-// the processor fails with the reason, and the worker takes the next.
+// take the worker's memory or throw in BullMQ's own loop, outside any job:
+// the job is never failed, BullMQ finds it stalled and hands it out again
+// every lock period, forever, and its future never settles. Here such a job
+// is read as an empty one that the processor fails with the reason, and the
+// worker takes the next.
 import { Buffer } from "node:buffer";
 import {
   type Job,
@@ -19,7 +21,7 @@ import {
  * What a job may take in Redis beyond `maxPayloadBytes` (its arguments):
  * the task's reference (a function's source included) and BullMQ's fields.
  */
-export const JOB_ENVELOPE_BYTES = 1024 * 1024;
+const JOB_ENVELOPE_BYTES = 1024 * 1024;
 
 /** The fields BullMQ parses as JSON when it reads a job. */
 const JSON_FIELDS = [

@@ -2,7 +2,8 @@
 // The engine behind BullMQExecutor: futures mapped onto BullMQ jobs. Jobs
 // are added in bulk, one addBulk per burst of submissions; their fate comes
 // back through the queue's event stream and a periodic sweep
-// (`_job_outcomes.ts`); taking them back is `_job_revoker.ts`'s job.
+// (`_job_outcomes.ts`); taking them back is `_job_revoker.ts`'s job. See
+// docs/architecture.md, "The distributed executor".
 import { Queue, type QueueEvents } from "bullmq";
 import {
   BrokenExecutorError,

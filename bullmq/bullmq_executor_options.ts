@@ -45,7 +45,9 @@ export interface BullMQExecutorOptions {
    * The largest argument list (or `map` chunk) and result, in bytes as
    * stored in Redis. A larger one fails its own future with a `RangeError`
    * naming both sizes, before anything large is written to Redis; the
-   * worker lives on. Workers started after this executor use it.
+   * worker lives on. Workers started after this executor use it, also
+   * against jobs that others wrote to Redis: they do not read a job larger
+   * than this plus 1 MiB, nor decode arguments larger than this.
    * @default {67108864} (64 MiB)
    */
   maxPayloadBytes?: number;
