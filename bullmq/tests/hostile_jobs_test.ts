@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { serialize } from "node:v8";
-import { Queue } from "bullmq";
 import { cancelChannel, PROTOCOL, settingsKey } from "../_protocol.ts";
 import { raw } from "../_raw_redis.ts";
 import { Cluster, redisTest, sleep, tasks } from "./_cluster.ts";
@@ -148,43 +147,39 @@ redisTest(
     await using c = await Cluster.start({
       executor: { maxPayloadBytes: 1000 },
     });
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      const client = raw(await queue.client);
-      // The worker sees each job only once its hash is what an attacker
-      // wrote: the queue is paused meanwhile.
-      await queue.pause();
-      for (const [id, fields] of HOSTILE) {
-        await queue.add("echoAfter", {
-          v: PROTOCOL,
-          fn: echo,
-          args: { j: [1, 0] },
-        }, {
-          jobId: id,
-        });
-        await client.call(
-          "HSET",
-          `bull:${c.queue}:${id}`,
-          ...Object.entries(fields).flat(),
-        );
-      }
-      const futures = HOSTILE.map(([id]) => c.ex.attach(id));
-      await queue.resume();
-      for (const [i, [id, , type, message]] of HOSTILE.entries()) {
-        const error = await futures[i].exception(20_000);
-        assert.ok(error instanceof type, `${id}: ${error}`);
-        assert.match(
-          (error as Error).message,
-          message,
-          `${id}: ${(error as Error).message}`,
-        );
-      }
-      // Still the same worker, serving.
-      assert.equal(await c.ex.submit(tasks.add, 1, 2).result(10_000), 3);
-      assert.equal(c.workers[0].stats.failed, HOSTILE.length);
-    } finally {
-      await queue.close();
+    await using queue = c.openQueue();
+    const client = raw(await queue.client);
+    // The worker sees each job only once its hash is what an attacker
+    // wrote: the queue is paused meanwhile.
+    await queue.pause();
+    for (const [id, fields] of HOSTILE) {
+      await queue.add("echoAfter", {
+        v: PROTOCOL,
+        fn: echo,
+        args: { j: [1, 0] },
+      }, {
+        jobId: id,
+      });
+      await client.call(
+        "HSET",
+        `bull:${c.queue}:${id}`,
+        ...Object.entries(fields).flat(),
+      );
     }
+    const futures = HOSTILE.map(([id]) => c.ex.attach(id));
+    await queue.resume();
+    for (const [i, [id, , type, message]] of HOSTILE.entries()) {
+      const error = await futures[i].exception(20_000);
+      assert.ok(error instanceof type, `${id}: ${error}`);
+      assert.match(
+        (error as Error).message,
+        message,
+        `${id}: ${(error as Error).message}`,
+      );
+    }
+    // Still the same worker, serving.
+    assert.equal(await c.ex.submit(tasks.add, 1, 2).result(10_000), 3);
+    assert.equal(c.workers[0].stats.failed, HOSTILE.length);
   },
 );
 
@@ -208,88 +203,84 @@ redisTest(
       workers: 0,
       executor: { maxPayloadBytes: 1000, maxCrashes: 3, lockDuration: 7000 },
     });
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      const client = raw(await queue.client);
-      const key = settingsKey("bull", c.queue);
-      for (
-        const [settings, wanted] of [
-          [
-            {
-              lockDuration: "1e300",
-              stalledInterval: "-5",
-              maxCrashes: "abc",
-              maxPayloadBytes: "1e400",
-            },
-            [5000, 2500, 1, 64 * MIB],
-          ],
-          [
-            {
-              lockDuration: " 7000",
-              stalledInterval: "0x10",
-              maxCrashes: "1.5",
-              maxPayloadBytes: "x".repeat(10 * MIB),
-            },
-            [5000, 2500, 1, 64 * MIB],
-          ],
-          [
-            {
-              lockDuration: String(2 ** 31),
-              stalledInterval: "0",
-              maxCrashes: "",
-              maxPayloadBytes: "9007199254740993",
-            },
-            [5000, 2500, 1, 64 * MIB],
-          ],
-        ] as const
-      ) {
-        await client.call("HSET", key, ...Object.entries(settings).flat());
-        const printed = await warnings(() => c.addWorker());
-        const worker = c.workers.at(-1)!;
-        assert.deepEqual(
-          [
-            worker.lockDuration,
-            worker.stalledInterval,
-            worker.maxCrashes,
-            worker.maxPayloadBytes,
-          ],
-          wanted,
-        );
-        assert.equal(printed.length, 4, printed.join("\n"));
-        for (const [name, value] of Object.entries(settings)) {
-          const line = printed.find((l) => l.includes(` ${name} `));
-          assert.ok(line, `no warning for ${name}: ${printed.join("\n")}`);
-          assert.match(line, /using the default/);
-          if (value.length > 100) {
-            assert.match(line, /10485760 bytes/);
-            assert.ok(line.length < 300);
-          } else assert.ok(line.includes(JSON.stringify(value)), line);
-        }
-        assert.equal(await c.ex.submit(tasks.add, 1, 2).result(10_000), 3);
-      }
-      // A key of another type than a hash: all defaults, one warning.
-      await client.call("DEL", key);
-      await client.call("SET", key, "not a hash");
+    await using queue = c.openQueue();
+    const client = raw(await queue.client);
+    const key = settingsKey("bull", c.queue);
+    for (
+      const [settings, wanted] of [
+        [
+          {
+            lockDuration: "1e300",
+            stalledInterval: "-5",
+            maxCrashes: "abc",
+            maxPayloadBytes: "1e400",
+          },
+          [5000, 2500, 1, 64 * MIB],
+        ],
+        [
+          {
+            lockDuration: " 7000",
+            stalledInterval: "0x10",
+            maxCrashes: "1.5",
+            maxPayloadBytes: "x".repeat(10 * MIB),
+          },
+          [5000, 2500, 1, 64 * MIB],
+        ],
+        [
+          {
+            lockDuration: String(2 ** 31),
+            stalledInterval: "0",
+            maxCrashes: "",
+            maxPayloadBytes: "9007199254740993",
+          },
+          [5000, 2500, 1, 64 * MIB],
+        ],
+      ] as const
+    ) {
+      await client.call("HSET", key, ...Object.entries(settings).flat());
       const printed = await warnings(() => c.addWorker());
-      assert.equal(c.workers.at(-1)!.maxPayloadBytes, 64 * MIB);
-      assert.equal(printed.length, 1, printed.join("\n"));
-      assert.match(printed[0], /is a string, not a hash: using the defaults/);
-      // Good settings are taken without a word.
-      await client.call("DEL", key);
-      await client.call(
-        "HSET",
-        key,
-        "lockDuration",
-        "7000",
-        "maxPayloadBytes",
-        "1000",
+      const worker = c.workers.at(-1)!;
+      assert.deepEqual(
+        [
+          worker.lockDuration,
+          worker.stalledInterval,
+          worker.maxCrashes,
+          worker.maxPayloadBytes,
+        ],
+        wanted,
       );
-      assert.deepEqual(await warnings(() => c.addWorker()), []);
-      assert.equal(c.workers.at(-1)!.lockDuration, 7000);
-      assert.equal(c.workers.at(-1)!.maxPayloadBytes, 1000);
-    } finally {
-      await queue.close();
+      assert.equal(printed.length, 4, printed.join("\n"));
+      for (const [name, value] of Object.entries(settings)) {
+        const line = printed.find((l) => l.includes(` ${name} `));
+        assert.ok(line, `no warning for ${name}: ${printed.join("\n")}`);
+        assert.match(line, /using the default/);
+        if (value.length > 100) {
+          assert.match(line, /10485760 bytes/);
+          assert.ok(line.length < 300);
+        } else assert.ok(line.includes(JSON.stringify(value)), line);
+      }
+      assert.equal(await c.ex.submit(tasks.add, 1, 2).result(10_000), 3);
     }
+    // A key of another type than a hash: all defaults, one warning.
+    await client.call("DEL", key);
+    await client.call("SET", key, "not a hash");
+    const printed = await warnings(() => c.addWorker());
+    assert.equal(c.workers.at(-1)!.maxPayloadBytes, 64 * MIB);
+    assert.equal(printed.length, 1, printed.join("\n"));
+    assert.match(printed[0], /is a string, not a hash: using the defaults/);
+    // Good settings are taken without a word.
+    await client.call("DEL", key);
+    await client.call(
+      "HSET",
+      key,
+      "lockDuration",
+      "7000",
+      "maxPayloadBytes",
+      "1000",
+    );
+    assert.deepEqual(await warnings(() => c.addWorker()), []);
+    assert.equal(c.workers.at(-1)!.lockDuration, 7000);
+    assert.equal(c.workers.at(-1)!.maxPayloadBytes, 1000);
   },
 );
 
@@ -297,30 +288,26 @@ redisTest(
   "a stop request for an id longer than any job id's is not kept",
   async () => {
     await using c = await Cluster.start();
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      const client = raw(await queue.client);
-      const [long, short] = ["l".repeat(1025), "s".repeat(1024)];
-      // Requests for jobs not started yet are kept, so that their start is
-      // stopped: a long one could hold the worker's memory.
-      for (const id of [long, short]) {
-        await client.call("PUBLISH", cancelChannel("bull", c.queue), id);
-      }
-      await sleep(100);
-      for (const id of [long, short]) {
-        await queue.add("add", {
-          v: PROTOCOL,
-          fn: { url: FIXTURE_TASKS.href, name: "add" },
-          args: { j: [1, 2] },
-        }, { jobId: id });
-      }
-      assert.equal(await c.ex.attach(long).result(10_000), 3);
-      assert.match(
-        String(await c.ex.attach(short).exception(10_000)),
-        /stopped by its executor/,
-      );
-    } finally {
-      await queue.close();
+    await using queue = c.openQueue();
+    const client = raw(await queue.client);
+    const [long, short] = ["l".repeat(1025), "s".repeat(1024)];
+    // Requests for jobs not started yet are kept, so that their start is
+    // stopped: a long one could hold the worker's memory.
+    for (const id of [long, short]) {
+      await client.call("PUBLISH", cancelChannel("bull", c.queue), id);
     }
+    await sleep(100);
+    for (const id of [long, short]) {
+      await queue.add("add", {
+        v: PROTOCOL,
+        fn: { url: FIXTURE_TASKS.href, name: "add" },
+        args: { j: [1, 2] },
+      }, { jobId: id });
+    }
+    assert.equal(await c.ex.attach(long).result(10_000), 3);
+    assert.match(
+      String(await c.ex.attach(short).exception(10_000)),
+      /stopped by its executor/,
+    );
   },
 );
