@@ -19,13 +19,18 @@ export interface JobRunnerOptions {
   tasks: ReadonlySet<string>;
   /** Runs plain functions sent by their source (`--allow-source`). */
   allowSource: boolean;
-  /** The largest result, in bytes as stored. */
+  /** The largest argument list and result, in bytes as stored. */
   maxPayloadBytes: number;
   /**
    * The pool runs tasks on this thread (an `AsyncPoolExecutor`): a message
    * costs nothing, so calls are not gathered into messages.
    */
   inline: boolean;
+}
+
+/** The outcome of a job that failed with `error`. */
+export function failure(error: unknown): CallOutcome {
+  return { ok: false, error: cloneableError(marshalError(error)) };
 }
 
 export class JobRunner {
@@ -61,10 +66,22 @@ export class JobRunner {
         );
       }
       // Checked before the arguments are even decoded.
-      const [task, url] = this.#taskOf(job.fn);
-      const args = decode(job.args) as unknown[];
+      const [task, url] = this.#taskOf(job.fn, id);
+      const args = decode(
+        job.args,
+        this.#options.maxPayloadBytes,
+        job.batch ? "The chunk's items" : "The task's arguments",
+      ) as unknown[];
       if (!Array.isArray(args)) {
         throw new TypeError(`Job ${id} has no argument list`);
+      }
+      // Each item takes a byte at least as sent: a longer list is mostly
+      // holes, which a chunk would walk one by one.
+      const sent = (job.args as { b?: string }).b?.length;
+      if (sent !== undefined && args.length > sent) {
+        throw new TypeError(
+          `Job ${id} has an argument list of ${args.length} items in ${sent} bytes: holes, not items`,
+        );
       }
       if (!job.batch && url !== undefined && !this.#options.inline) {
         return await this.#coalescer.run(
@@ -97,7 +114,7 @@ export class JobRunner {
         ),
       };
     } catch (error) {
-      return { ok: false, error: cloneableError(marshalError(error)) };
+      return failure(error);
     } finally {
       this.active--;
     }
@@ -107,12 +124,18 @@ export class JobRunner {
    * The function a job names, and for a module task the absolute URL of its
    * module, which must be one this worker serves.
    *
-   * @throws {TypeError} For a module it was not started with, or a plain
-   * function without `allowSource`.
+   * @throws {TypeError} For a module it was not started with, a plain
+   * function without `allowSource`, or a reference that names no task.
    */
   #taskOf(
     ref: TaskRef,
+    id: string,
   ): [TaskFunction<unknown[], unknown>, string | undefined] {
+    if (Array.isArray(ref) || !("url" in ref || "code" in ref)) {
+      throw new TypeError(
+        `Job ${id} names no task: neither a module export nor a function's source`,
+      );
+    }
     if ("url" in ref) {
       const { url: given, name } = ref;
       if (typeof given !== "string" || typeof name !== "string") {
