@@ -3,7 +3,12 @@
 // its function, run it on the local pool (short module tasks through the
 // coalescer), and report the encoded value or the marshalled error.
 import { moduleTask, type TaskFunction } from "@concurrent/futures";
-import { cloneableError, marshalError } from "@concurrent/futures/_internal";
+import {
+  cloneableError,
+  explainTaskError,
+  marshalError,
+  reviveFunctionSource,
+} from "@concurrent/futures/_internal";
 import { decode, encode } from "./_codec.ts";
 import { type CallOutcome, Coalescer, type LocalPool } from "./_coalescer.ts";
 import { type JobData, PROTOCOL, type TaskRef } from "./_protocol.ts";
@@ -39,6 +44,7 @@ export class JobRunner {
   #coalescer: Coalescer;
   #modules = new Map<string, TaskFunction<unknown[], unknown>>();
   #revived = new Map<string, TaskFunction<unknown[], unknown>>();
+  #revivals = 0;
   /** Jobs being run now. */
   active = 0;
 
@@ -114,7 +120,9 @@ export class JobRunner {
         ),
       };
     } catch (error) {
-      return failure(error);
+      // A plain function's closure over a name it cannot see says why, as
+      // on the pools (which explain their own; this covers --pool async).
+      return failure(explainTaskError(error));
     } finally {
       this.active--;
     }
@@ -171,7 +179,12 @@ export class JobRunner {
     }
     let fn = this.#revived.get(ref.code);
     if (fn === undefined) {
-      fn = new Function(`return (${ref.code}\n);`)();
+      // Revived as the pools revive a source: the worker's own globals
+      // (name, self, close, ...) are hidden from it.
+      fn = reviveFunctionSource(++this.#revivals, ref.code) as TaskFunction<
+        unknown[],
+        unknown
+      >;
       if (typeof fn !== "function") {
         throw new TypeError("The task's source is not a function");
       }

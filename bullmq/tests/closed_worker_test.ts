@@ -254,3 +254,25 @@ redisTest(
     assert.ok(BrokenExecutorError);
   },
 );
+
+redisTest(
+  "--pool async hides the worker's own globals from a plain function and explains a closure, as the pools do",
+  async () => {
+    for (const pool of ["async", "worker"] as const) {
+      await using c = await Cluster.start({ pool, allowSource: true });
+      // On the worker's own thread, close() would end the worker program.
+      const hidden = await c.ex.submit(() => close()).exception();
+      assert.ok(hidden instanceof ReferenceError, `${pool}: ${hidden}`);
+      assert.match(hidden.message, /^close is not defined in the task/);
+      const factor = 3;
+      const closure = await c.ex.submit((n: number) => n * factor, 2)
+        .exception();
+      assert.ok(closure instanceof ReferenceError, `${pool}: ${closure}`);
+      assert.match(
+        closure.message,
+        /^factor is not defined in the task \(line 1 of its source\).*pass factor as an argument, or use moduleTask/,
+      );
+      assert.equal(await c.ex.submit((n: number) => n * 3, 2).result(), 6);
+    }
+  },
+);
