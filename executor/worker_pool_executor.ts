@@ -14,6 +14,8 @@ import { taskSpec } from "./_task.ts";
 import { checkRunCall } from "./_run_options.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
 import { workerTransport } from "./_worker_transport.ts";
+import { isDeno, runtimeName } from "./_runtime.ts";
+import { NotSupportedError } from "../future/errors.ts";
 
 /** Options for {@linkcode WorkerPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
@@ -62,6 +64,15 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   permissions?: Deno.PermissionOptions;
   /** The pool's name; workers are named after it. */
   name?: string;
+  /**
+   * The URL of the workers' entry module. By default it is `_worker.ts`
+   * (or `.js`, matching this module's own extension) in the package's
+   * `executor/` folder, which holds when the package runs from its files
+   * (Deno, JSR, npm). A bundled program bundles that entry too and names
+   * it here, or places it as `_worker.js` beside the bundle (README,
+   * "Browsers and bundles").
+   */
+  workerUrl?: string | URL;
 }
 
 /**
@@ -114,7 +125,8 @@ export class WorkerPoolExecutor implements Executor {
    * except `minWorkers` of them, which start now.
    *
    * @param options `maxWorkers`, `minWorkers`, `initializer`/`initargs`,
-   * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`.
+   * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`, `workerUrl`.
+   * @throws {NotSupportedError} If `permissions` is given outside Deno.
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
    * positive integer, `minWorkers` is not an integer from 0 to
    * `maxWorkers`, or `idleTimeout` is negative.
@@ -132,10 +144,16 @@ export class WorkerPoolExecutor implements Executor {
    * ```
    */
   constructor(options: WorkerPoolExecutorOptions = {}) {
+    if (options.permissions !== undefined && !isDeno) {
+      throw new NotSupportedError(
+        `WorkerPoolExecutor's permissions are Deno's; ${runtimeName} cannot ` +
+          `sandbox a worker: leave the option out`,
+      );
+    }
     const config = poolConfig(
       options as CommonPoolOptions,
       "WorkerPoolExecutor",
-      workerTransport(options.permissions),
+      workerTransport(options.permissions, options.workerUrl),
     );
     this.#maxWorkers = config.maxWorkers;
     // Without minWorkers, nothing starts before the first task.
