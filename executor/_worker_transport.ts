@@ -152,6 +152,7 @@ function nodeWorker(
   return {
     sharesMemory,
     post(message: ToWorker, transfer?: Transferable[]): void {
+      if (transfer !== undefined) checkTransfer(transfer);
       worker.postMessage(message, transfer ?? []);
     },
     kill(): void {
@@ -160,4 +161,22 @@ function nodeWorker(
       void worker.terminate();
     },
   };
+}
+
+/**
+ * Throws the DataCloneError a Web Worker would for a detached buffer in a
+ * transfer list, which Node 20's postMessage sends as an empty one.
+ */
+function checkTransfer(transfer: Transferable[]): void {
+  for (const item of transfer) {
+    if (!(item instanceof ArrayBuffer)) continue;
+    try {
+      new Uint8Array(item, 0, 0);
+    } catch {
+      throw new DOMException(
+        "An ArrayBuffer is detached and could not be cloned.",
+        "DataCloneError",
+      );
+    }
+  }
 }

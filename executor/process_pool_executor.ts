@@ -20,6 +20,12 @@ import { isDeno, runtimeName } from "./_runtime.ts";
 import { NotSupportedError } from "../future/errors.ts";
 import { checkRunCall } from "./_run_options.ts";
 
+// Loaded when a pool is made, by a URL no bundler follows: a browser
+// bundle never sees its node: imports. It imports the child's entry, so
+// both are in Deno's cache before the first child starts (--cached-only).
+const PROCESS_TRANSPORT = new URL("./_process_transport.ts", import.meta.url);
+type ProcessTransportModule = typeof import("./_process_transport.ts");
+
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
 export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
@@ -133,9 +139,10 @@ export class ProcessPoolExecutor implements Executor {
       "ProcessPoolExecutor",
       lazyTransport(
         () =>
-          import("./_process_transport.ts").then(({ processTransport }) =>
-            processTransport({ permissions, v8Flags })
-          ),
+          (import(PROCESS_TRANSPORT.href) as Promise<ProcessTransportModule>)
+            .then(({ processTransport }) =>
+              processTransport({ permissions, v8Flags })
+            ),
         false,
       ),
     );
