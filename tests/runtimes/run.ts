@@ -13,63 +13,28 @@ import {
   PORTABLE_FIXTURES,
   type Runtime,
 } from "./portable.ts";
+import {
+  bundle as denoBundle,
+  command,
+  ensureBun,
+  root,
+  runPage,
+} from "./_launch.ts";
 
-const root = new URL("../../", import.meta.url);
 const BUILD = new URL(".runtimes/build/", root);
-const BUN_VERSION = "1.4.5";
-const BUN = new URL(".runtimes/bun/node_modules/.bin/bun", root);
-// Debian's /usr/bin/chromium-headless-shell is a shell script that starts
-// the browser as its child: run the browser itself, so that killing it
-// ends it.
-const CHROMIUM = [
-  "/usr/lib/chromium/chromium-headless-shell",
-].find((file) => {
-  try {
-    return Deno.statSync(file).isFile;
-  } catch {
-    return false;
-  }
-}) ?? "chromium-headless-shell";
-/** The most a runtime may take for the whole suite. */
-const RUN_MS = 240_000;
-/** The longest a page may go without reporting a test. */
-const IDLE_MS = 20_000;
 
-const path = (url: URL) => decodeURIComponent(url.pathname);
-
-async function command(
-  cmd: string,
-  args: string[],
-  options: { cwd?: URL; quiet?: boolean } = {},
-): Promise<{ code: number; output: string }> {
-  const child = new Deno.Command(cmd, {
-    args,
-    cwd: options.cwd === undefined ? path(root) : path(options.cwd),
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), RUN_MS);
-  const { code, stdout, stderr } = await child.output();
-  clearTimeout(timer);
-  const output = new TextDecoder().decode(stdout) +
-    new TextDecoder().decode(stderr);
-  return { code, output };
-}
-
-async function bundle(
+function bundle(
   entry: URL,
   out: URL,
   platform: "deno" | "browser",
 ): Promise<void> {
-  const args = ["bundle", "--quiet", "--platform", platform, "-o", path(out)];
-  if (platform === "browser") {
-    args.push("--import-map", path(new URL("browser_map.json", BUILD)));
-  }
-  const { code, output } = await command(Deno.execPath(), [
-    ...args,
-    path(entry),
-  ]);
-  if (code !== 0) throw new Error(`deno bundle ${path(entry)}:\n${output}`);
+  const map = new URL("browser_map.json", BUILD);
+  return denoBundle(
+    entry,
+    out,
+    platform,
+    platform === "browser" ? map : undefined,
+  );
 }
 
 /** Writes the entry, then bundles it, the worker entry and the fixtures. */
@@ -200,26 +165,6 @@ function outcome(runtime: Runtime, output: string, code: number): Outcome {
   };
 }
 
-async function ensureBun(): Promise<string> {
-  try {
-    await Deno.stat(BUN);
-  } catch {
-    const prefix = path(new URL(".runtimes/bun", root));
-    const { code, output } = await command("npm", [
-      "install",
-      "--prefix",
-      prefix,
-      "--no-audit",
-      "--no-fund",
-      `bun@${BUN_VERSION}`,
-    ]);
-    if (code !== 0) {
-      throw new Error(`could not install Bun from npm:\n${output}`);
-    }
-  }
-  return path(BUN);
-}
-
 async function runServer(runtime: "node" | "bun"): Promise<Outcome> {
   const cwd = new URL("server/", BUILD);
   const bun = await ensureBun();
@@ -241,108 +186,17 @@ async function runServer(runtime: "node" | "bun"): Promise<Outcome> {
   return outcome(runtime, output, code);
 }
 
-const MIME: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".ts": "text/javascript; charset=utf-8",
-};
-
-// Reports what stops the page before the suite can: a module that does
-// not load, an error outside any test.
-const PAGE_ERRORS = `
-const say = (text) => fetch("/log", { method: "POST", body: String(text) });
-addEventListener("error", (e) =>
-  say("page error: " + (e.error?.stack ?? e.message) + " " + (e.filename ?? "")));
-addEventListener("unhandledrejection", (e) =>
-  say("page rejection: " + (e.reason?.stack ?? e.reason)));
-`;
-
-/** Serves the browser bundle on loopback and runs it in Chromium. */
+/** Runs the browser bundle in Chromium. */
 async function runChromium(isolated: boolean): Promise<Outcome> {
   const runtime: Runtime = isolated ? "chromium-isolated" : "chromium";
-  const dir = new URL("browser/", BUILD);
   const entry = isolated ? "portable.js" : "portable_unshared.js";
-  const lines: string[] = [];
-  let finish!: (summary: { line: string }) => void;
-  const done = new Promise<{ line: string }>((resolve) => finish = resolve);
-  const isolation: Record<string, string> = isolated
-    ? {
-      "cross-origin-opener-policy": "same-origin",
-      "cross-origin-embedder-policy": "require-corp",
-      "cross-origin-resource-policy": "same-origin",
-    }
-    : {};
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (request) => {
-      const { pathname } = new URL(request.url);
-      if (request.method === "POST") {
-        const body = await request.text();
-        if (pathname === "/log") lines.push(body);
-        if (pathname === "/done") finish(JSON.parse(body));
-        return new Response("ok");
-      }
-      if (pathname === "/") {
-        return new Response(
-          `<!doctype html><title>portable tests</title><script>${PAGE_ERRORS}</script>` +
-            `<script type="module" src="/${entry}"></script>`,
-          { headers: { "content-type": MIME[".html"], ...isolation } },
-        );
-      }
-      const file = new URL(`.${pathname}`, dir);
-      if (!file.href.startsWith(dir.href) || pathname.includes("..")) {
-        return new Response("no", { status: 403 });
-      }
-      try {
-        const body = await Deno.readFile(file);
-        const ext = /\.[a-z]+$/.exec(pathname)?.[0] ?? ".js";
-        return new Response(body, {
-          headers: {
-            "content-type": MIME[ext] ?? "application/octet-stream",
-            ...isolation,
-          },
-        });
-      } catch {
-        return new Response("not found", { status: 404 });
-      }
-    },
+  const { lines, done } = await runPage(
+    new URL("browser/", BUILD),
+    entry,
+    isolated,
   );
-  const profile = await Deno.makeTempDir({ prefix: "portable-chromium-" });
-  const { port } = server.addr as Deno.NetAddr;
-  const browser = new Deno.Command(CHROMIUM, {
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      `--user-data-dir=${profile}`,
-      `http://127.0.0.1:${port}/`,
-    ],
-    stdout: "null",
-    stderr: Deno.env.get("PORTABLE_CHROMIUM_LOG") ? "inherit" : "null",
-  }).spawn();
-  let timer: number | undefined;
-  const result = await Promise.race([
-    done,
-    browser.status.then((s) => ({ line: "", exit: s.code })),
-    new Promise<{ line: string }>((resolve) => {
-      // No word from the page for IDLE_MS: it is stuck or never started.
-      let heard = -1;
-      timer = setInterval(() => {
-        if (lines.length === heard) resolve({ line: "" });
-        heard = lines.length;
-      }, IDLE_MS);
-    }),
-  ]);
-  clearInterval(timer);
-  try {
-    browser.kill("SIGTERM");
-  } catch { /* already gone */ }
-  await browser.status;
-  await server.shutdown();
-  await Deno.remove(profile, { recursive: true }).catch(() => {});
-  const output = [...lines, result.line].join("\n");
-  return outcome(runtime, output, result.line === "" ? 1 : 0);
+  const output = [...lines, done?.line ?? ""].join("\n");
+  return outcome(runtime, output, done === undefined ? 1 : 0);
 }
 
 async function main(): Promise<void> {
