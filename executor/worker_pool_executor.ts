@@ -22,7 +22,7 @@ import { NotSupportedError } from "../future/errors.ts";
 export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   /**
    * The most workers, and so the most tasks running at once (a positive
-   * integer). @default {navigator.hardwareConcurrency}
+   * integer). @default {navigator.hardwareConcurrency (Node 20: os.availableParallelism())}
    */
   maxWorkers?: number;
   /**
@@ -76,9 +76,13 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
 }
 
 /**
- * Runs tasks in parallel on Deno Web Workers, as Python's
- * `ProcessPoolExecutor` runs them in processes: each worker is a separate
- * isolate, arguments and results are copied by structured clone.
+ * Runs tasks in parallel on Workers, as Python's `ProcessPoolExecutor`
+ * runs them in processes: each worker is a separate isolate, arguments and
+ * results are copied by structured clone. The Workers are the runtime's
+ * own: Deno's and Bun's Web Workers, module Web Workers in a browser,
+ * `node:worker_threads` on Node. Where there is no shared memory (a page
+ * without cross-origin isolation), the pool works by messages alone, and a
+ * task shipped to a worker counts as running.
  *
  * A task is a plain function, shipped to each worker once by its source
  * text (so it must be self-contained: no closure over outer variables; it
