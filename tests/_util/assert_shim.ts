@@ -132,6 +132,18 @@ function check(error: unknown, expected: Expected | undefined): void {
   }
 }
 
+/** Checks what `throws` or `rejects` caught, or fails if nothing was. */
+function settle(
+  thrown: { error: unknown } | undefined,
+  expected: Expected | string | undefined,
+  message: string | undefined,
+  missing: string,
+): void {
+  const text = typeof expected === "string" ? expected : message;
+  if (thrown === undefined) fail(text, missing);
+  check(thrown.error, typeof expected === "string" ? undefined : expected);
+}
+
 function ok(value: unknown, message?: string | Error): asserts value {
   if (!value) fail(message, `${show(value)} is not truthy`);
 }
@@ -171,32 +183,26 @@ const assert = Object.assign(ok, {
     expected?: Expected | string,
     message?: string,
   ): void {
+    let thrown: { error: unknown } | undefined;
     try {
       fn();
     } catch (error) {
-      check(error, typeof expected === "string" ? undefined : expected);
-      return;
+      thrown = { error };
     }
-    fail(
-      typeof expected === "string" ? expected : message,
-      "Missing expected exception",
-    );
+    settle(thrown, expected, message, "Missing expected exception");
   },
   async rejects(
     promiseOrFn: Promise<unknown> | (() => Promise<unknown>),
     expected?: Expected | string,
     message?: string,
   ): Promise<void> {
+    let thrown: { error: unknown } | undefined;
     try {
       await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
     } catch (error) {
-      check(error, typeof expected === "string" ? undefined : expected);
-      return;
+      thrown = { error };
     }
-    fail(
-      typeof expected === "string" ? expected : message,
-      "Missing expected rejection",
-    );
+    settle(thrown, expected, message, "Missing expected rejection");
   },
 });
 
