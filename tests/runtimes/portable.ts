@@ -37,6 +37,7 @@ export const PORTABLE_FILES: readonly string[] = [
   "executor_pool_context_test.ts",
   "executor_pool_stop_batch_test.ts",
   "executor_snapshot_test.ts",
+  "executor_lazy_transport_test.ts",
   "runtimes_test.ts",
 ];
 
