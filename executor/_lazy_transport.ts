@@ -12,16 +12,19 @@ import type {
 } from "./_transport.ts";
 
 /**
- * A factory that starts each worker once `load` has brought the real
- * factory. A failed load fails each worker as a crash (`handlers.exit`).
+ * A factory that starts each worker once `load`, called at once, has
+ * brought the real factory. A failed load fails each worker as a crash
+ * (`handlers.exit`).
  */
 export function lazyTransport(
   load: () => Promise<TransportFactory>,
   sharesMemory: boolean,
 ): TransportFactory {
-  let loading: Promise<TransportFactory> | undefined;
+  // Loading starts now, with the pool, not with its first worker.
+  const loading = load();
+  // A pool that never starts a worker leaves a failed load unobserved.
+  loading.catch(() => {});
   return (name: string, handlers: TransportHandlers): Transport => {
-    loading ??= load();
     let real: Transport | undefined;
     let killed = false;
     let waiting: [ToWorker, Transferable[] | undefined][] | undefined = [];
