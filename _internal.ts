@@ -2,7 +2,8 @@
 /**
  * Not a public API: the executor machinery that
  * `@concurrent/futures-bullmq` shares with this package (the pool future,
- * the `map` engine, error marshalling, function sources, option checks).
+ * the `map` engine, error marshalling, function sources and their
+ * revival where tasks run, option checks).
  * It follows this package's version exactly and may change in any release.
  *
  * @example The map engine over any way of running a batch
@@ -33,6 +34,10 @@ export {
   type FunctionSource,
   functionSource,
 } from "./executor/_function_source.ts";
+export {
+  explainTaskError,
+  revive as reviveFunctionSource,
+} from "./executor/_runner_functions.ts";
 export { checkPositiveInteger, isModuleTask } from "./executor/_task.ts";
 export { checkTimeout, startTimer } from "./future/_timeout.ts";
 export { checkRunCall } from "./executor/_run_options.ts";

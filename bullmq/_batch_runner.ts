@@ -16,13 +16,16 @@ export type Outcome =
 
 /**
  * Calls export `name` of module `url` once per argument list, in order, and
- * reports each outcome with the milliseconds it took.
+ * reports each outcome with the milliseconds it took. A result is encoded
+ * here, where it was made, so that one over `maxBytes` fails its own call
+ * and never crosses to the worker program.
  */
 export async function runBatch(
   this: unknown,
   url: string,
   name: string,
   calls: unknown[][],
+  maxBytes: number,
 ): Promise<Outcome[]> {
   const module = await import(url);
   const fn = module[name];
@@ -33,7 +36,11 @@ export async function runBatch(
       if (typeof fn !== "function") {
         throw new TypeError(`Module ${url} has no exported function "${name}"`);
       }
-      const value = encode(await fn.apply(this, args));
+      const value = encode(
+        await fn.apply(this, args),
+        maxBytes,
+        "The task's result",
+      );
       out.push({ ok: true, value, ms: performance.now() - start });
     } catch (error) {
       out.push({

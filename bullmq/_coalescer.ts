@@ -61,20 +61,25 @@ interface Batch {
 
 export class Coalescer {
   #pool: LocalPool;
-  #runner: TaskFunction<[string, string, unknown[][]], Promise<Outcome[]>>;
+  #runner: TaskFunction<
+    [string, string, unknown[][], number],
+    Promise<Outcome[]>
+  >;
   #maxBatch: number;
+  #maxBytes: number;
   #timings = new Map<string, Timing>();
   #forming = new Map<string, Batch>();
   #formingCalls = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(pool: LocalPool, maxBatch: number) {
+  constructor(pool: LocalPool, maxBatch: number, maxBytes: number) {
     this.#pool = pool;
     this.#runner = moduleTask<typeof import("./_batch_runner.ts"), "runBatch">(
       new URL("./_batch_runner.ts", import.meta.url),
       "runBatch",
     );
     this.#maxBatch = maxBatch;
+    this.#maxBytes = maxBytes;
   }
 
   /**
@@ -139,9 +144,12 @@ export class Coalescer {
     // Calls that share a message are short: a stop request for one of them
     // would come too late anyway.
     const signal = batch.calls.length === 1 ? batch.signal : undefined;
-    this.#pool.run(this.#runner, [batch.url, batch.name, batch.calls], {
-      signal,
-    }).result().then(
+    this.#pool.run(this.#runner, [
+      batch.url,
+      batch.name,
+      batch.calls,
+      this.#maxBytes,
+    ], { signal }).result().then(
       (outcomes) => {
         record(batch.timing, median(outcomes.map((o) => o.ms)));
         outcomes.forEach((o, i) => batch.settle[i](o));

@@ -9,46 +9,99 @@ import { deserialize, serialize } from "node:v8";
 export type Encoded = { j: unknown } | { b: string };
 
 const MAX_DEPTH = 64;
+const NOT_JSON = -1;
+/** Strings that JSON writes as they are, between quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** Whether JSON carries `value` unchanged (what structured clone keeps). */
-function jsonSafe(value: unknown, depth: number): boolean {
+/** The bytes of `s` as a JSON string, in UTF-8, without building it. */
+function jsonStringBytes(s: string): number {
+  if (PLAIN.test(s)) return s.length + 2;
+  let bytes = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c) bytes += 2;
+    else if (c < 0x20) bytes += "\b\t\n\f\r".includes(s[i]) ? 2 : 6;
+    else if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 6; // a lone surrogate is escaped
+    } else if (c >= 0xdc00 && c <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * The size in bytes of `value` as JSON, if JSON carries it unchanged (what
+ * structured clone keeps), else `NOT_JSON`; nothing is built to measure it.
+ */
+function jsonBytes(value: unknown, depth: number): number {
   switch (typeof value) {
     case "string":
+      return jsonStringBytes(value);
     case "boolean":
-      return true;
+      return value ? 4 : 5;
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0);
+      return Number.isFinite(value) && !Object.is(value, -0)
+        ? String(value).length
+        : NOT_JSON;
     case "object": {
-      if (value === null) return true;
-      if (depth > MAX_DEPTH) return false;
+      if (value === null) return 4;
+      if (depth > MAX_DEPTH) return NOT_JSON;
       const proto = Object.getPrototypeOf(value);
+      let bytes = 2;
       if (Array.isArray(value)) {
-        if (proto !== Array.prototype) return false;
+        if (proto !== Array.prototype) return NOT_JSON;
         for (let i = 0; i < value.length; i++) {
-          if (!(i in value) || !jsonSafe(value[i], depth + 1)) return false;
+          if (!(i in value)) return NOT_JSON;
+          const item = jsonBytes(value[i], depth + 1);
+          if (item === NOT_JSON) return NOT_JSON;
+          bytes += item + (i > 0 ? 1 : 0);
         }
-        return true;
+        return bytes;
       }
-      if (proto !== Object.prototype && proto !== null) return false;
+      if (proto !== Object.prototype && proto !== null) return NOT_JSON;
+      let first = true;
       for (const key in value) {
-        if (!jsonSafe((value as Record<string, unknown>)[key], depth + 1)) {
-          return false;
-        }
+        const item = jsonBytes(
+          (value as Record<string, unknown>)[key],
+          depth + 1,
+        );
+        if (item === NOT_JSON) return NOT_JSON;
+        bytes += jsonStringBytes(key) + 1 + item + (first ? 0 : 1);
+        first = false;
       }
-      return true;
+      return bytes;
     }
     default:
-      return false;
+      return NOT_JSON;
   }
 }
 
 /**
- * Encodes a value for a job.
+ * Encodes a value for a job. With `maxBytes`, a value whose encoding would
+ * take more bytes in Redis is refused before anything large is built (a
+ * JSON value is measured, not stringified; a serialized one is measured
+ * before its base64 text is made).
  *
+ * @param what What the value is, for the error message.
  * @throws {DOMException} A `DataCloneError` if structured clone refuses it.
+ * @throws {RangeError} If it is larger than `maxBytes`.
  */
-export function encode(value: unknown): Encoded {
-  if (jsonSafe(value, 0)) return { j: value };
+export function encode(
+  value: unknown,
+  maxBytes = Infinity,
+  what = "The value",
+): Encoded {
+  const size = jsonBytes(value, 0);
+  if (size !== NOT_JSON) {
+    checkSize(size, maxBytes, what);
+    return { j: value };
+  }
   let bytes: Uint8Array;
   try {
     bytes = serialize(value);
@@ -60,10 +113,21 @@ export function encode(value: unknown): Encoded {
       "DataCloneError",
     );
   }
+  checkSize(4 * Math.ceil(bytes.length / 3), maxBytes, what);
   return {
     b: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
       .toString("base64"),
   };
+}
+
+function checkSize(size: number, maxBytes: number, what: string): void {
+  if (size > maxBytes) {
+    throw new RangeError(
+      `${what} ${
+        what.endsWith("s") ? "are" : "is"
+      } ${size} bytes, more than maxPayloadBytes (${maxBytes} bytes)`,
+    );
+  }
 }
 
 /**

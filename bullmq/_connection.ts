@@ -46,7 +46,7 @@ export function parseConnection(connection: unknown): ParsedConnection {
     } catch {
       throw new TypeError(
         `The Redis connection must be a redis:// URL, got ${
-          JSON.stringify(connection)
+          JSON.stringify(redactUrl(connection))
         }`,
       );
     }
@@ -102,6 +102,14 @@ export function parseConnection(connection: unknown): ParsedConnection {
     host.includes(":") ? `[${host}]` : host
   }:${port}`;
   return { options: options as ConnectionOptions, label };
+}
+
+/**
+ * `text` with what could be a URL's user and password (between `//` and
+ * `@`) replaced by `***`, for messages and logs.
+ */
+export function redactUrl(text: string): string {
+  return text.replace(/\/\/\S*@/g, "//***@");
 }
 
 /**

@@ -7,6 +7,7 @@
 import { Queue, type QueueEvents } from "bullmq";
 import {
   BrokenExecutorError,
+  Future,
   InvalidStateError,
   TimeoutError,
 } from "@concurrent/futures";
@@ -29,6 +30,7 @@ import {
   PROTOCOL,
   type TaskRef,
 } from "./_protocol.ts";
+import { addJobs, OutageWatch, revokeJob } from "./_job_writes.ts";
 import { raw, type RawRedis } from "./_raw_redis.ts";
 
 /** How often, in ms, the sweep looks for jobs without news. */
@@ -46,6 +48,8 @@ export interface JobClientConfig {
   stalledInterval: number;
   keepResults: number;
   connectTimeout: number;
+  maxCrashes: number;
+  maxPayloadBytes: number;
 }
 
 export interface SubmitOptions {
@@ -63,17 +67,28 @@ export class JobClient {
   #outbox: Entry[] = [];
   #flushQueued = false;
   /**
-   * Ids cancelled after they reached Redis, watched until their removal is
-   * seen: an `active` event for one of them is a claim that won the race.
+   * Ids revoked in Redis, watched until their removal is seen: an `active`
+   * event for one of them would be a late cancel (there should be none).
    */
-  #cancelled = new Set<string>();
+  #revoked = new Set<string>();
+  /** Breaks the executor when Redis is out of reach for too long. */
+  #watch: OutageWatch | undefined;
   #ops = new Set<Promise<unknown>>();
   #ready: Promise<void>;
   #broken: BrokenExecutorError | undefined;
   #lastError: unknown;
   #shut = false;
   #closing: Promise<void> | undefined;
+  /** The connections are closing: a lost one is not an outage. */
+  #closed = false;
   #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * How long, in ms, Redis remembers a job id after the job is removed,
+   * when finished jobs may be removed before an add cut off by a lost
+   * connection is sent again (short `keepResults`): BullMQ then refuses the
+   * id by its deduplication key, so the job does not run twice.
+   */
+  #dedupe: number | undefined;
   /** Aborts a start still under way when the connections close. */
   #starting = new AbortController();
 
@@ -93,6 +108,8 @@ export class JobClient {
       },
     });
     this.#queue.on("error", (error) => this.#lastError = error);
+    const resendWithin = Math.min(config.connectTimeout + 60_000, 86_400_000);
+    if (config.keepResults < resendWithin) this.#dedupe = resendWithin;
     this.#ready = this.#start();
     this.#ready.catch((error) => this.#break(error));
   }
@@ -122,15 +139,33 @@ export class JobClient {
       // A reconnection after a Redis restart: look at everything pending.
       onReconnect: () => this.#sweep(true),
     }, this.#starting.signal);
+    const { connectTimeout } = this.#config;
+    this.#watch = new OutageWatch(
+      raw(await this.#queue.client),
+      connectTimeout,
+      () => this.#closed,
+      () =>
+        this.#break(
+          new BrokenExecutorError(
+            `${this.label} lost Redis for more than ${connectTimeout} ms${
+              this.#lastError instanceof Error
+                ? `: ${this.#lastError.message}`
+                : ""
+            }`,
+            { cause: this.#lastError },
+          ),
+        ),
+    );
     const timer = setInterval(() => this.#sweep(false), SWEEP_INTERVAL);
     Deno.unrefTimer(timer as unknown as number);
     this.#sweepTimer = timer;
     this.#countWorkers();
   }
 
-  /** Fails everything: Redis could not be reached at the start. */
+  /** Fails everything: Redis could not be reached within the deadline. */
   #break(error: unknown): void {
     if (this.#broken !== undefined) return;
+    this.#watch?.stop();
     this.#broken = error instanceof BrokenExecutorError
       ? error
       : new BrokenExecutorError(
@@ -163,7 +198,8 @@ export class JobClient {
   ): PoolFuture<unknown> {
     this.checkOpen();
     const id = `${this.#idPrefix}-${++this.#seq}`;
-    const entry = this.#jobs.create(id, (e) => this.#revoke(e));
+    const entry = this.#jobs.create(id, (e) => this.#cancel(e));
+    entry.batch = batch;
     const { future } = entry;
     if (this.#broken !== undefined) {
       future.setException(this.#broken);
@@ -171,7 +207,15 @@ export class JobClient {
     }
     let data: JobData;
     try {
-      data = { v: PROTOCOL, fn, args: encode(args) };
+      data = {
+        v: PROTOCOL,
+        fn,
+        args: encode(
+          args,
+          this.#config.maxPayloadBytes,
+          batch ? "The chunk's items" : "The task's arguments",
+        ),
+      };
     } catch (error) {
       future.setException(error);
       return future;
@@ -179,10 +223,13 @@ export class JobClient {
     if (batch) data.batch = true;
     const { signal, timeout } = options;
     if (signal?.aborted) {
-      future.cancel();
+      future.forceCancel();
       return future;
     }
     entry.job = { name, data, opts: { jobId: id } };
+    if (this.#dedupe !== undefined) {
+      entry.job.opts.deduplication = { id, ttl: this.#dedupe };
+    }
     this.#jobs.add(entry);
     this.#outbox.push(entry);
     if (!this.#flushQueued) {
@@ -218,7 +265,7 @@ export class JobClient {
     this.checkOpen();
     const existing = this.#jobs.get(id);
     if (existing !== undefined) return existing.future;
-    const entry = this.#jobs.create(id, (e) => this.#revoke(e));
+    const entry = this.#jobs.create(id, (e) => this.#cancel(e));
     entry.where = "added";
     if (this.#broken !== undefined) {
       entry.future.setException(this.#broken);
@@ -235,60 +282,98 @@ export class JobClient {
     this.#outbox = [];
     if (batch.length === 0) return;
     const jobs = batch.map((e) => e.job!);
+    const adding = this.#ready.then(() =>
+      addJobs(this.#queue, jobs, this.#watch!, () => this.#broken)
+    ).then(() => {
+      const now = performance.now();
+      for (const entry of batch) {
+        entry.where = "added";
+        entry.adding = undefined;
+        entry.checkEvery = SWEEP_INTERVAL;
+        entry.nextCheck = now + SWEEP_INTERVAL;
+      }
+    }, (error) => {
+      for (const entry of batch) {
+        if (this.#jobs.has(entry)) {
+          this.#jobs.fail(entry, this.#broken ?? error);
+        }
+      }
+    });
     for (const entry of batch) {
       entry.where = "adding";
       entry.job = undefined;
+      entry.adding = adding;
     }
-    this.#track(
-      this.#ready.then(() => this.#queue.addBulk(jobs)).then(() => {
-        const now = performance.now();
-        for (const entry of batch) {
-          entry.where = "added";
-          entry.checkEvery = SWEEP_INTERVAL;
-          entry.nextCheck = now + SWEEP_INTERVAL;
-          if (entry.withdrawn) this.#removeJob(entry.id);
-        }
-      }, (error) => {
-        for (const entry of batch) {
-          if (this.#jobs.has(entry)) {
-            this.#jobs.fail(entry, this.#broken ?? error);
-          }
-        }
-      }),
-    );
-  }
-
-  /** The future's cancel(): takes back a job no worker has claimed. */
-  #revoke(entry: Entry): boolean {
-    if (entry.claimed) return false;
-    if (this.#jobs.has(entry)) {
-      this.#withdraw(entry);
-      this.#jobs.finish(entry);
-    }
-    return true;
-  }
-
-  /** Makes sure a job that no worker claimed never runs. */
-  #withdraw(entry: Entry): void {
-    if (entry.where === "outbox") entry.job = undefined;
-    else if (entry.where === "adding") entry.withdrawn = true;
-    else this.#removeJob(entry.id);
+    this.#track(adding);
   }
 
   /**
-   * Removes a waiting job. BullMQ's removal script refuses a locked job, and
-   * a claim locks the job in the same script that takes it from the wait
-   * list, so either the job is gone before any claim or a worker has it;
-   * then its worker is told to stop it, as its outcome is not wanted.
+   * The future's cancel(): `true` only for a job that has not been sent,
+   * which then never is. A job in Redis (or on its way) needs Redis's
+   * answer: {@linkcode JobClient.revoke}; an abandoned `map` revokes its
+   * chunks that way.
    */
-  #removeJob(id: string): void {
-    this.#cancelled.add(id);
+  #cancel(entry: Entry): boolean {
+    if (entry.claimed || !this.#jobs.has(entry)) return false;
+    if (entry.where === "outbox") {
+      entry.job = undefined;
+      this.#jobs.finish(entry);
+      return true;
+    }
+    if (entry.batch) this.#track(this.#revokeEntry(entry));
+    return false;
+  }
+
+  /**
+   * Takes back a job no worker has claimed: `true` if it is removed (its
+   * future cancelled, and it never runs), `false` if a worker claimed it
+   * or it ended.
+   *
+   * @throws {TypeError} For a future this client did not make.
+   */
+  revoke(future: unknown): Promise<boolean> {
+    const id = this.#jobs.idOf(future);
+    if (id === undefined) {
+      if (future instanceof Future && future.done()) {
+        return Promise.resolve(future.cancelled());
+      }
+      return Promise.reject(
+        new TypeError("revoke() takes a future of this executor"),
+      );
+    }
+    return this.#revokeEntry(this.#jobs.get(id)!);
+  }
+
+  async #revokeEntry(entry: Entry): Promise<boolean> {
+    if (entry.where === "outbox") return entry.future.cancel();
+    if (entry.adding !== undefined) await entry.adding;
+    if (!this.#jobs.has(entry)) return entry.future.cancelled();
+    if (entry.claimed || !await this.#revokeJob(entry.id)) return false;
+    if (this.#jobs.has(entry)) this.#jobs.cancel(entry);
+    return true;
+  }
+
+  /** Revokes a job in Redis; see {@linkcode revokeJob}. */
+  async #revokeJob(id: string): Promise<boolean> {
+    const { prefix, queue } = this.#config;
+    this.#revoked.add(id);
+    const removed = await revokeJob(this.#queue, prefix, queue, id);
+    if (!removed) this.#revoked.delete(id);
+    return removed;
+  }
+
+  /** Makes sure a job that no worker claimed never runs, or stops it. */
+  #withdraw(entry: Entry): void {
+    if (entry.where === "outbox") {
+      entry.job = undefined;
+      return;
+    }
+    const { id, adding } = entry;
     this.#track(
-      this.#queue.remove(id).then((removed) => {
-        if (removed !== 0) return;
-        this.#stopOnWorker(id);
-        if (this.#cancelled.delete(id)) this.#jobs.stats.lateCancels++;
-      }, () => {}),
+      (async () => {
+        if (adding !== undefined) await adding;
+        if (!await this.#revokeJob(id)) this.#stopOnWorker(id);
+      })(),
     );
   }
 
@@ -318,7 +403,7 @@ export class JobClient {
   #onActive(id: string): void {
     const entry = this.#jobs.get(id);
     if (entry !== undefined) this.#jobs.claim(entry);
-    else if (this.#cancelled.delete(id)) this.#jobs.stats.lateCancels++;
+    else if (this.#revoked.delete(id)) this.#jobs.stats.lateCancels++;
   }
 
   #onCompleted(id: string, returnvalue: unknown): void {
@@ -377,7 +462,7 @@ export class JobClient {
 
   /** Someone removed the job (or Redis lost it): the future is cancelled. */
   #onRemoved(id: string, why = "was removed from the queue"): void {
-    this.#cancelled.delete(id);
+    this.#revoked.delete(id);
     const entry = this.#jobs.get(id);
     if (entry !== undefined) this.#jobs.cancel(entry, `Job ${id} ${why}`);
   }
@@ -405,12 +490,13 @@ export class JobClient {
   async #lookUp(entries: Entry[]): Promise<void> {
     const client: RawRedis = raw(await this.#queue.client);
     const { prefix, queue } = this.#config;
+    // A lost connection aborts the reads; the reconnection sweeps anew.
     const states = await readJobStates(
       client,
       prefix,
       queue,
       entries.map((e) => e.id),
-    );
+    ).catch(() => []);
     entries.forEach((entry, i) => {
       const job = states[i];
       if (job === undefined || !this.#jobs.has(entry)) return;
@@ -447,7 +533,9 @@ export class JobClient {
     this.#shut = true;
     if (cancelFutures) {
       for (const entry of this.#jobs.values()) {
-        if (!entry.claimed) entry.future.cancel();
+        if (entry.claimed) continue;
+        if (entry.where === "outbox") entry.future.cancel();
+        else this.#track(this.#revokeEntry(entry));
       }
     }
     this.#closing ??= this.#jobs.idle().then(() => this.#closeConnections());
@@ -455,6 +543,7 @@ export class JobClient {
   }
 
   async #closeConnections(): Promise<void> {
+    this.#closed = true;
     // A start under way (endless with connectTimeout: Infinity) gives up,
     // and finishes first, so that nothing it opens stays open.
     this.#starting.abort(
@@ -462,6 +551,7 @@ export class JobClient {
     );
     await this.#ready.catch(() => {});
     clearInterval(this.#sweepTimer);
+    this.#watch?.stop();
     while (this.#ops.size > 0) await Promise.allSettled(this.#ops);
     await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
   }

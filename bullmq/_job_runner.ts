@@ -1,28 +1,50 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// What the worker program does with one job: find its function, run it on
-// the local pool (short module tasks through the coalescer), and report the
-// encoded value or the marshalled error.
+// What the worker program does with one job: check that it may run it, find
+// its function, run it on the local pool (short module tasks through the
+// coalescer), and report the encoded value or the marshalled error.
 import { moduleTask, type TaskFunction } from "@concurrent/futures";
 import { cloneableError, marshalError } from "@concurrent/futures/_internal";
 import { decode, encode } from "./_codec.ts";
 import { type CallOutcome, Coalescer, type LocalPool } from "./_coalescer.ts";
 import { type JobData, PROTOCOL, type TaskRef } from "./_protocol.ts";
+import { describeModule } from "./_task_modules.ts";
 
 const MAX_CACHED = 256;
 
+/** What a worker program runs, and how. */
+export interface JobRunnerOptions {
+  /** Jobs at once: the most calls one message to the pool may carry. */
+  concurrency: number;
+  /** The absolute URLs of the modules it serves (`--tasks`). */
+  tasks: ReadonlySet<string>;
+  /** Runs plain functions sent by their source (`--allow-source`). */
+  allowSource: boolean;
+  /** The largest result, in bytes as stored. */
+  maxPayloadBytes: number;
+  /**
+   * The pool runs tasks on this thread (an `AsyncPoolExecutor`): a message
+   * costs nothing, so calls are not gathered into messages.
+   */
+  inline: boolean;
+}
+
 export class JobRunner {
   #pool: LocalPool;
-  #allowSource: boolean;
+  #options: JobRunnerOptions;
   #coalescer: Coalescer;
   #modules = new Map<string, TaskFunction<unknown[], unknown>>();
   #revived = new Map<string, TaskFunction<unknown[], unknown>>();
   /** Jobs being run now. */
   active = 0;
 
-  constructor(pool: LocalPool, concurrency: number, allowSource: boolean) {
+  constructor(pool: LocalPool, options: JobRunnerOptions) {
     this.#pool = pool;
-    this.#allowSource = allowSource;
-    this.#coalescer = new Coalescer(pool, concurrency);
+    this.#options = options;
+    this.#coalescer = new Coalescer(
+      pool,
+      options.concurrency,
+      options.maxPayloadBytes,
+    );
   }
 
   async run(
@@ -33,18 +55,21 @@ export class JobRunner {
     this.active++;
     try {
       const job = data as JobData;
-      if (job?.v !== PROTOCOL) {
+      if (job?.v !== PROTOCOL || typeof job.fn !== "object" || !job.fn) {
         throw new TypeError(
           `Job ${id} is not a BullMQExecutor job of this version`,
         );
       }
+      // Checked before the arguments are even decoded.
+      const [task, url] = this.#taskOf(job.fn);
       const args = decode(job.args) as unknown[];
-      const { fn } = job;
-      const task = this.#taskOf(fn);
-      if (!job.batch && "url" in fn) {
+      if (!Array.isArray(args)) {
+        throw new TypeError(`Job ${id} has no argument list`);
+      }
+      if (!job.batch && url !== undefined && !this.#options.inline) {
         return await this.#coalescer.run(
-          fn.url,
-          fn.name,
+          url,
+          (job.fn as { name: string }).name,
           args,
           signal,
           this.active,
@@ -63,7 +88,14 @@ export class JobRunner {
       } else {
         value = await this.#pool.run(task, args, { signal }).result();
       }
-      return { ok: true, value: encode(value) };
+      return {
+        ok: true,
+        value: encode(
+          value,
+          this.#options.maxPayloadBytes,
+          "The task's result",
+        ),
+      };
     } catch (error) {
       return { ok: false, error: cloneableError(marshalError(error)) };
     } finally {
@@ -71,29 +103,48 @@ export class JobRunner {
     }
   }
 
-  #taskOf(ref: TaskRef): TaskFunction<unknown[], unknown> {
+  /**
+   * The function a job names, and for a module task the absolute URL of its
+   * module, which must be one this worker serves.
+   *
+   * @throws {TypeError} For a module it was not started with, or a plain
+   * function without `allowSource`.
+   */
+  #taskOf(
+    ref: TaskRef,
+  ): [TaskFunction<unknown[], unknown>, string | undefined] {
     if ("url" in ref) {
-      // A data: or blob: module is source text by another name.
-      if (!this.#allowSource && /^(data|blob):/i.test(ref.url)) {
+      const { url: given, name } = ref;
+      if (typeof given !== "string" || typeof name !== "string") {
+        throw new TypeError("The job's task is not a module export");
+      }
+      // Resolved as an import would resolve it (URL parsing drops leading
+      // spaces and control characters, and tabs or newlines inside), and
+      // compared whole: no prefix of an allowed URL is one.
+      const url = URL.canParse(given) ? new URL(given).href : undefined;
+      if (url === undefined || !this.#options.tasks.has(url)) {
         throw new TypeError(
-          `This worker does not import ${
-            ref.url.slice(0, ref.url.indexOf(":"))
-          }: modules, which carry their source in the job: start it with --allow-source`,
+          `This worker does not serve the module ${
+            describeModule(given)
+          }: start it with --tasks <module> for each module it may run`,
         );
       }
-      const key = `${ref.name} ${ref.url}`;
+      const key = `${name} ${url}`;
       let task = this.#modules.get(key);
       if (task === undefined) {
-        task = moduleTask(ref.url, ref.name);
+        task = moduleTask(url, name);
         if (this.#modules.size >= MAX_CACHED) this.#modules.clear();
         this.#modules.set(key, task);
       }
-      return task;
+      return [task, url];
     }
-    if (!this.#allowSource) {
+    if (!this.#options.allowSource) {
       throw new TypeError(
-        "This worker does not run plain functions sent by their source: submit a moduleTask(), or start the worker with --allow-source",
+        "This worker does not run plain functions sent by their source: submit a moduleTask() of a module it serves (--tasks), or start the worker with --allow-source",
       );
+    }
+    if (typeof ref.code !== "string") {
+      throw new TypeError("The job's task has no source");
     }
     let fn = this.#revived.get(ref.code);
     if (fn === undefined) {
@@ -104,6 +155,6 @@ export class JobRunner {
       if (this.#revived.size >= MAX_CACHED) this.#revived.clear();
       this.#revived.set(ref.code, fn);
     }
-    return fn;
+    return [fn, undefined];
   }
 }

@@ -4,6 +4,16 @@
 import { PoolFuture } from "@concurrent/futures/_internal";
 import type { JobData } from "./_protocol.ts";
 
+/** A job as it is added: its name, data and options. */
+export interface NewJob {
+  name: string;
+  data: JobData;
+  opts: {
+    jobId: string;
+    deduplication?: { id: string; ttl: number };
+  };
+}
+
 /** A job whose future is pending. */
 export interface Entry {
   readonly id: string;
@@ -11,11 +21,13 @@ export interface Entry {
   /** Where the job is: not sent, being added, or in Redis. */
   where: "outbox" | "adding" | "added";
   /** The job to add, while it waits in the outbox. */
-  job: { name: string; data: JobData; opts: { jobId: string } } | undefined;
+  job: NewJob | undefined;
   /** A worker claimed it (its `active` event, or its hash, says so). */
   claimed: boolean;
-  /** Cancelled while its add was under way: remove it once added. */
-  withdrawn: boolean;
+  /** A `map` chunk: its cancel() (an abandoned map) revokes it. */
+  batch: boolean;
+  /** Settles once its add is done (or failed), while it is being added. */
+  adding: Promise<void> | undefined;
   /**
    * When the sweep should next read its hash (`performance.now()`), and
    * how long it waited last time: the wait doubles, so that many long jobs
@@ -52,7 +64,7 @@ export class JobTable {
 
   /**
    * A new entry and its future, not in the table yet. `revoke` is the
-   * future's cancel() for a job no worker has claimed.
+   * future's cancel(): `true` if the job can never run.
    */
   create(id: string, revoke: (entry: Entry) => boolean): Entry {
     const entry: Entry = {
@@ -61,7 +73,8 @@ export class JobTable {
       where: "outbox",
       job: undefined,
       claimed: false,
-      withdrawn: false,
+      batch: false,
+      adding: undefined,
       nextCheck: 0,
       checkEvery: 0,
       cleanup: undefined,

@@ -1,7 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// An executor's start: reach Redis within the deadline, publish the lock and
-// stalled-check settings for workers, and listen to the queue's events from
-// the current end of its stream on.
+// An executor's start: reach Redis within the deadline, publish the settings
+// workers read (lock, stalled check, crashes, payload size), and listen to
+// the queue's events from the current end of its stream on.
 import { type Queue, QueueEvents } from "bullmq";
 import { BrokenExecutorError } from "@concurrent/futures";
 import { type ParsedConnection, withDeadline } from "./_connection.ts";
@@ -15,6 +15,8 @@ export interface EventsConfig {
   lockDuration: number;
   stalledInterval: number;
   connectTimeout: number;
+  maxCrashes: number;
+  maxPayloadBytes: number;
 }
 
 export interface EventHandlers {
@@ -63,7 +65,8 @@ export async function openEvents(
     "COUNT",
     "1",
   ) as [string, string[]][];
-  // Workers started from now on lock and check jobs at this pace.
+  // Workers started from now on lock and check jobs at this pace, try a
+  // job that kills them this often, and refuse results this large.
   await client.call(
     "HSET",
     settingsKey(prefix, config.queue),
@@ -71,6 +74,10 @@ export async function openEvents(
     String(config.lockDuration),
     "stalledInterval",
     String(config.stalledInterval),
+    "maxCrashes",
+    String(config.maxCrashes),
+    "maxPayloadBytes",
+    String(config.maxPayloadBytes),
   );
   signal.throwIfAborted();
   const events = new QueueEvents(config.queue, {

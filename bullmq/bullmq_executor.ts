@@ -9,6 +9,7 @@ import type {
   TaskFunction,
 } from "@concurrent/futures";
 import {
+  checkPositiveInteger,
   checkRunCall,
   checkTimeout,
   functionSource,
@@ -20,6 +21,8 @@ import { JobClient } from "./_job_client.ts";
 import {
   checkQueueName,
   DEFAULT_LOCK_DURATION,
+  DEFAULT_MAX_CRASHES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_STALLED_INTERVAL,
   type TaskRef,
 } from "./_protocol.ts";
@@ -59,11 +62,29 @@ export interface BullMQExecutorOptions {
    */
   keepResults?: number;
   /**
-   * Milliseconds to reach Redis at the start; then the executor is broken:
-   * its futures fail with `BrokenExecutorError`. Once connected, a lost
-   * connection is waited out instead. @default {5000}
+   * Milliseconds to reach Redis, at the start and whenever the connection
+   * is lost; then the executor is broken: its pending futures fail with
+   * `BrokenExecutorError`. A shorter outage loses nothing: submissions
+   * whose add did not reach Redis are sent again, under the same job ids,
+   * once it is back. @default {5000}
    */
   connectTimeout?: number;
+  /**
+   * The largest argument list (or `map` chunk) and result, in bytes as
+   * stored in Redis. A larger one fails its own future with a `RangeError`
+   * naming both sizes, before anything large is written to Redis; the
+   * worker lives on. Workers started after this executor use it.
+   * @default {67108864} (64 MiB)
+   */
+  maxPayloadBytes?: number;
+  /**
+   * How often a job whose run kills its worker process (out of memory, a
+   * `Deno.exit`, a signal) is handed to another worker: it runs at most
+   * `maxCrashes + 1` times, then its future fails with
+   * `WorkerCrashedError` (BullMQ's `maxStalledCount`). Workers started
+   * after this executor use it. @default {1}
+   */
+  maxCrashes?: number;
 }
 
 /** {@linkcode ExecutorStats} and the cancellations that came too late. */
@@ -74,9 +95,9 @@ export interface BullMQExecutorStats extends ExecutorStats {
    */
   workers: number;
   /**
-   * Jobs whose `cancel()` returned `true` but that a worker claimed anyway:
-   * the claim reached Redis before the cancellation did. They ran, and their
-   * results were dropped.
+   * Jobs whose `cancel()` or `revoke()` said `true` but that a worker
+   * claimed anyway. Claims and revokes are atomic against each other in
+   * Redis, so this stays 0; it is counted to prove it.
    */
   lateCancels: number;
 }
@@ -94,11 +115,13 @@ export interface BullMQExecutorStats extends ExecutorStats {
  * workers started with `--allow-source`. Arguments and results are copied
  * by structured clone, errors keep their class, name, message and stack.
  *
- * `cancel()` on a future returns `false` once a worker is known to have
- * claimed its job, else `true`: the waiting job is then removed from the
- * queue, atomically with respect to claims, so it never runs; the one
- * window left, a claim that reached Redis first, is counted in
- * `stats.lateCancels` (such a job runs and its result is dropped).
+ * `cancel()` on a future keeps Python's promise: it returns `true` only
+ * while the job has not been sent to Redis, and then it never runs. Once it
+ * is in Redis, {@linkcode BullMQExecutor.revoke} asks Redis: it removes a
+ * job no worker has claimed (`true`, and the job never runs) or answers
+ * `false`, atomically with respect to the workers' claims.
+ *
+ * Workers run only the modules they were started with (`--tasks`).
  *
  * Its connections to Redis keep the program alive until it is shut down
  * (`await using` does it).
@@ -109,7 +132,7 @@ export interface BullMQExecutorStats extends ExecutorStats {
  * import { moduleTask } from "@concurrent/futures";
  *
  * // Workers: deno run -A jsr:@concurrent/futures-bullmq/worker \
- * //   --queue jobs --redis redis://127.0.0.1:6379 --concurrency 4
+ * //   --queue jobs --redis redis://127.0.0.1:6379 --tasks ./tasks.ts
  * await using ex = new BullMQExecutor({
  *   queue: "jobs",
  *   connection: "redis://127.0.0.1:6379",
@@ -135,7 +158,8 @@ export class BullMQExecutor implements Executor {
    * every future fails with a `BrokenExecutorError` naming the cause.
    *
    * @param options `queue`, `connection`, `prefix`, `lockDuration`,
-   * `stalledInterval`, `keepResults`, `connectTimeout`.
+   * `stalledInterval`, `keepResults`, `connectTimeout`, `maxPayloadBytes`,
+   * `maxCrashes`.
    * @throws {TypeError} For a bad queue name or connection.
    * @throws {RangeError} For a negative or non-numeric duration.
    *
@@ -172,6 +196,8 @@ export class BullMQExecutor implements Executor {
       stalledInterval = DEFAULT_STALLED_INTERVAL,
       keepResults = 3_600_000,
       connectTimeout = 5000,
+      maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+      maxCrashes = DEFAULT_MAX_CRASHES,
     } = options;
     checkQueueName(queue);
     if (typeof prefix !== "string" || prefix === "") {
@@ -190,6 +216,12 @@ export class BullMQExecutor implements Executor {
         throw new RangeError(`${what} must be more than 0 ms`);
       }
     }
+    checkPositiveInteger(maxPayloadBytes, "maxPayloadBytes");
+    if (!Number.isInteger(maxCrashes) || maxCrashes < 0) {
+      throw new RangeError(
+        `maxCrashes must be an integer of 0 or more, got ${maxCrashes}`,
+      );
+    }
     this.#client = new JobClient({
       queue,
       connection: parseConnection(connection),
@@ -198,6 +230,8 @@ export class BullMQExecutor implements Executor {
       stalledInterval: Math.min(stalledInterval, 2 ** 31 - 1),
       keepResults,
       connectTimeout,
+      maxPayloadBytes,
+      maxCrashes,
     });
   }
 
@@ -256,7 +290,8 @@ export class BullMQExecutor implements Executor {
    * only by workers started with `--allow-source`).
    * @param args Its arguments, copied by structured clone.
    * @returns The future of its result. An argument that cannot be cloned
-   * fails it at once (`DataCloneError`); so does a broken executor
+   * fails it at once (`DataCloneError`), so do arguments over
+   * `maxPayloadBytes` (`RangeError`) and a broken executor
    * (`BrokenExecutorError`).
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {TypeError} If `fn` is not a function or module task, or its
@@ -361,6 +396,36 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
+   * Takes back the job of a future, with Redis's exact answer: `true` when
+   * no worker had claimed it (it is removed from the queue, the future is
+   * cancelled, and it never runs), `false` when a worker has claimed it or
+   * it has ended. Workers claim jobs atomically against revokes, so a
+   * `true` is never wrong. A job not yet sent to Redis is cancelled here;
+   * one on its way there is revoked once it arrives.
+   *
+   * @param future A future from this executor (or from `attach`).
+   * @returns Whether the task will never run. For a future already done:
+   * whether it was cancelled.
+   * @throws {TypeError} For a pending future of another executor.
+   *
+   * @example (needs Redis)
+   * ```ts ignore
+   * import { BullMQExecutor } from "@concurrent/futures-bullmq";
+   * import { moduleTask } from "@concurrent/futures";
+   *
+   * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
+   * const fib = moduleTask<typeof import("./tasks.ts"), "fib">(new URL("./tasks.ts", import.meta.url), "fib");
+   * const future = ex.submit(fib, 40);
+   * await new Promise((resolve) => setTimeout(resolve, 100)); // it is in Redis
+   * console.log(future.cancel()); // false: only Redis knows whether it started
+   * console.log(await ex.revoke(future)); // true: it never runs
+   * ```
+   */
+  revoke(future: Future<unknown>): Promise<boolean> {
+    return this.#client.revoke(future);
+  }
+
+  /**
    * The id of the BullMQ job behind a pending future of this executor, to
    * find it later with {@linkcode BullMQExecutor.attach} (also from another
    * process) or in BullMQ's tools; `undefined` once the future is done.
@@ -421,7 +486,7 @@ export class BullMQExecutor implements Executor {
 
   /**
    * Refuses new work; with `cancelFutures`, jobs no worker has claimed are
-   * cancelled and removed from the queue. The connections to Redis close
+   * revoked (removed from the queue, their futures cancelled). The connections to Redis close
    * once every future has settled; with `wait` (the default) the promise
    * resolves then. Calling it again is harmless.
    *

@@ -3,10 +3,11 @@
  * `@concurrent/futures` across many machines: {@linkcode BullMQExecutor} is
  * the same `Executor` (`submit`, `run`, `map`, `shutdown`, `await using`)
  * over a BullMQ queue on Redis, and `./worker` is the program that runs its
- * jobs, each on a local pool of workers:
+ * jobs, each on a local pool of workers. A worker runs only the exports of
+ * the modules it is started with:
  *
  * ```sh
- * deno run -A jsr:@concurrent/futures-bullmq/worker --queue jobs --redis redis://host:6379 --concurrency 4
+ * deno run -A jsr:@concurrent/futures-bullmq/worker --queue jobs --redis redis://host:6379 --tasks ./tasks.ts
  * ```
  *
  * The futures are `@concurrent/futures`' own, so `wait`, `asCompleted` and

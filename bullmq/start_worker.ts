@@ -1,6 +1,10 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import { type Job, Queue, Worker } from "bullmq";
-import { ProcessPoolExecutor, WorkerPoolExecutor } from "@concurrent/futures";
+import {
+  AsyncPoolExecutor,
+  ProcessPoolExecutor,
+  WorkerPoolExecutor,
+} from "@concurrent/futures";
 import {
   checkPositiveInteger,
   checkTimeout,
@@ -11,6 +15,7 @@ import type { LocalPool } from "./_coalescer.ts";
 import { JobRunner } from "./_job_runner.ts";
 import {
   parseConnection,
+  redactUrl,
   type RedisConnection,
   withDeadline,
 } from "./_connection.ts";
@@ -18,12 +23,15 @@ import {
   cancelChannel,
   checkQueueName,
   DEFAULT_LOCK_DURATION,
+  DEFAULT_MAX_CRASHES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_STALLED_INTERVAL,
   ERROR_FIELD,
   jobKey,
   settingsKey,
 } from "./_protocol.ts";
 import { raw, type RawRedis } from "./_raw_redis.ts";
+import { loadTaskModules } from "./_task_modules.ts";
 
 /** Options for {@linkcode startWorker}. */
 export interface StartWorkerOptions {
@@ -32,15 +40,25 @@ export interface StartWorkerOptions {
   /** Redis: a `redis://` URL, or `{ host, port }`. */
   connection: RedisConnection;
   /**
+   * The modules whose exports it runs: paths (from the working directory)
+   * or URLs (`https:`, `jsr:`, `npm:`, `file:`), each imported at the start.
+   * A job naming any other module fails at once, and nothing is imported
+   * for it. @default {[]}
+   */
+  tasks?: readonly string[];
+  /**
    * Jobs run at once, each on a worker of a local pool of this size.
    * @default {navigator.hardwareConcurrency}
    */
   concurrency?: number;
   /**
    * The local pool: `"worker"` for a {@linkcode WorkerPoolExecutor},
-   * `"process"` for a {@linkcode ProcessPoolExecutor}. @default {"worker"}
+   * `"process"` for a {@linkcode ProcessPoolExecutor}, `"async"` for an
+   * {@linkcode AsyncPoolExecutor}: jobs run on this thread, as a plain
+   * BullMQ worker runs its processor (for I/O-bound tasks).
+   * @default {"worker"}
    */
-  pool?: "worker" | "process";
+  pool?: "worker" | "process" | "async";
   /**
    * Runs plain functions sent by their source text. Off by default: anyone
    * who can write to the Redis could then run any code on this machine.
@@ -70,6 +88,14 @@ export interface RunningWorker extends AsyncDisposable {
   readonly lockDuration: number;
   /** The stalled-job check interval in use, in ms. */
   readonly stalledInterval: number;
+  /** How often a job may kill its worker process and be tried again. */
+  readonly maxCrashes: number;
+  /** The largest result, in bytes as stored in Redis. */
+  readonly maxPayloadBytes: number;
+  /** The modules it serves, as absolute URLs. */
+  readonly tasks: readonly string[];
+  /** Redis, as a URL without its user and password. */
+  readonly redis: string;
   /** Jobs running now, and jobs that ended (`failed` ones included). */
   readonly stats: { running: number; completed: number; failed: number };
   /**
@@ -88,11 +114,18 @@ const STORE_ERROR =
  * job runs on a local pool of `concurrency` workers, so CPU-bound tasks use
  * every core of the machine.
  *
- * @param options `queue`, `connection`, `concurrency`, `pool`,
+ * It runs only the exports of the `tasks` modules (and with `allowSource`,
+ * plain functions sent as source): a job naming any other module (another
+ * file, a `node:` built-in, `data:`, `blob:`, `http:`, however it is
+ * spelled) fails at once. The `maxCrashes` and `maxPayloadBytes` of the
+ * executors on the queue, like their lock settings, are read from Redis.
+ *
+ * @param options `queue`, `connection`, `tasks`, `concurrency`, `pool`,
  * `allowSource`, `prefix`, `lockDuration`, `stalledInterval`,
  * `connectTimeout`.
  * @returns The running worker, once it is connected.
- * @throws {TypeError} For a bad queue name, connection or pool kind.
+ * @throws {TypeError} For a bad queue name, connection or pool kind, or a
+ * `tasks` module that does not load (its message says why).
  * @throws {RangeError} For a bad `concurrency` or duration.
  * @throws {Error} If Redis cannot be reached within `connectTimeout`.
  *
@@ -117,6 +150,7 @@ export async function startWorker(
   const {
     queue,
     connection,
+    tasks = [],
     concurrency = Math.max(1, navigator.hardwareConcurrency ?? 1),
     pool: poolKind = "worker",
     allowSource = false,
@@ -126,10 +160,13 @@ export async function startWorker(
   checkQueueName(queue);
   checkPositiveInteger(concurrency, "concurrency");
   checkTimeout(connectTimeout, "connectTimeout");
-  if (poolKind !== "worker" && poolKind !== "process") {
+  if (poolKind !== "worker" && poolKind !== "process" && poolKind !== "async") {
     throw new TypeError(
-      `The pool must be "worker" or "process", got ${poolKind}`,
+      `The pool must be "worker", "process" or "async", got ${poolKind}`,
     );
+  }
+  if (!Array.isArray(tasks)) {
+    throw new TypeError("tasks must be an array of module paths or URLs");
   }
   for (const what of ["lockDuration", "stalledInterval"] as const) {
     const value = options[what];
@@ -138,6 +175,7 @@ export async function startWorker(
     }
   }
   const { options: redis, label } = parseConnection(connection);
+  const modules = await loadTaskModules(tasks);
 
   let lastError: unknown;
   const admin = new Queue(queue, { connection: redis, prefix });
@@ -148,7 +186,9 @@ export async function startWorker(
       await withDeadline(admin.client, connectTimeout, () =>
         new Error(
           `Cannot reach Redis at ${label} within ${connectTimeout} ms${
-            lastError instanceof Error ? `: ${lastError.message}` : ""
+            lastError instanceof Error
+              ? `: ${redactUrl(lastError.message)}`
+              : ""
           }`,
           { cause: lastError },
         )),
@@ -164,6 +204,8 @@ export async function startWorker(
   let subscriber: RawRedis;
   let lockDuration: number;
   let stalledInterval: number;
+  let maxCrashes: number;
+  let maxPayloadBytes: number;
   const stats = { running: 0, completed: 0, failed: 0 };
   try {
     const published = await client.call(
@@ -171,12 +213,20 @@ export async function startWorker(
       settingsKey(prefix, queue),
       "lockDuration",
       "stalledInterval",
+      "maxCrashes",
+      "maxPayloadBytes",
     ) as (string | null)[];
     const setting = (
       given: number | undefined,
       stored: string | null,
       d: number,
-    ) => given ?? (Number(stored) > 0 ? Number(stored) : d);
+      min = 1,
+    ) =>
+      given ??
+        (stored !== null && Number.isInteger(Number(stored)) &&
+            Number(stored) >= min
+          ? Number(stored)
+          : d);
     lockDuration = setting(
       options.lockDuration,
       published[0],
@@ -187,6 +237,12 @@ export async function startWorker(
       published[1],
       DEFAULT_STALLED_INTERVAL,
     );
+    maxCrashes = setting(undefined, published[2], DEFAULT_MAX_CRASHES, 0);
+    maxPayloadBytes = setting(
+      undefined,
+      published[3],
+      DEFAULT_MAX_PAYLOAD_BYTES,
+    );
 
     const poolOptions = {
       maxWorkers: concurrency,
@@ -195,19 +251,29 @@ export async function startWorker(
     };
     pool = poolKind === "process"
       ? new ProcessPoolExecutor(poolOptions)
+      : poolKind === "async"
+      ? new AsyncPoolExecutor({ maxWorkers: concurrency })
       : new WorkerPoolExecutor(poolOptions);
     opened.push(() => pool.shutdown({ wait: false }));
     // Every worker of the pool starts now, not while the first jobs wait.
-    await Promise.all(
-      Array.from(
-        { length: concurrency },
-        () =>
-          pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20)))
-            .result(),
-      ),
-    );
+    if (poolKind !== "async") {
+      await Promise.all(
+        Array.from(
+          { length: concurrency },
+          () =>
+            pool.submit(() => new Promise((resolve) => setTimeout(resolve, 20)))
+              .result(),
+        ),
+      );
+    }
 
-    const runner = new JobRunner(pool, concurrency, allowSource);
+    const runner = new JobRunner(pool, {
+      concurrency,
+      tasks: modules,
+      allowSource,
+      maxPayloadBytes,
+      inline: poolKind === "async",
+    });
     // Stop requests for jobs claimed here whose processor has not started
     // yet (BullMQ tracks a job only from then on), by id, oldest first.
     const early = new Set<string>();
@@ -248,7 +314,9 @@ export async function startWorker(
       concurrency,
       lockDuration,
       stalledInterval,
-      maxStalledCount: 1,
+      // A job whose run killed its worker process is tried again this
+      // often, then fails (the executor reports a WorkerCrashedError).
+      maxStalledCount: maxCrashes,
       // After a lost connection, try again soon (BullMQ waits 15 s).
       runRetryDelay: 500,
     });
@@ -260,7 +328,11 @@ export async function startWorker(
       const now = Date.now();
       if (now - lastLog < 1000) return;
       lastLog = now;
-      console.error(`worker (queue ${queue}): ${error?.message ?? error}`);
+      console.error(
+        `worker (queue ${queue}): ${
+          redactUrl(String(error?.message ?? error))
+        }`,
+      );
     });
 
     subscriber = client.duplicate();
@@ -290,6 +362,10 @@ export async function startWorker(
     concurrency,
     lockDuration,
     stalledInterval,
+    maxCrashes,
+    maxPayloadBytes,
+    tasks: [...modules],
+    redis: label,
     get stats() {
       return { ...stats };
     },

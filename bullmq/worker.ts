@@ -4,10 +4,11 @@
  * running each on a local pool of workers.
  *
  * ```sh
- * deno run -A jsr:@concurrent/futures-bullmq/worker --queue jobs --redis redis://host:6379 --concurrency 4
+ * deno run -A jsr:@concurrent/futures-bullmq/worker --queue jobs --redis redis://host:6379 --tasks ./tasks.ts --concurrency 4
  * ```
  *
- * `--help` lists the flags. `SIGTERM` (or Ctrl-C) stops taking jobs,
+ * It runs only the exports of the `--tasks` modules. `--help` lists the
+ * flags. `SIGTERM` (or Ctrl-C) stops taking jobs,
  * finishes the running ones and exits. The module also exports
  * {@linkcode startWorker}, the same worker as a function.
  *
@@ -23,6 +24,7 @@
  */
 import { parseArgs } from "node:util";
 import { startWorker } from "./start_worker.ts";
+import { redactUrl } from "./_connection.ts";
 
 export * from "./start_worker.ts";
 
@@ -31,15 +33,26 @@ export const USAGE: string = `\
 Runs the jobs of a BullMQExecutor (@concurrent/futures-bullmq) queue.
 
 Usage:
-  deno run -A jsr:@concurrent/futures-bullmq/worker --queue <name> --redis <url> [options]
+  deno run -A jsr:@concurrent/futures-bullmq/worker --queue <name> --redis <url> --tasks <module> [options]
 
 Options:
   --queue <name>            the queue to serve (required)
   --redis <url>             Redis, e.g. redis://host:6379 (required)
+  --tasks <module>          a module whose exports this worker runs: a path
+                            (from the working directory) or a URL (https:,
+                            jsr:, npm:, file:); repeat it for more modules.
+                            Each is imported at the start (exit code 2 if
+                            one does not load). A job naming any other
+                            module fails at once, and nothing is imported
+                            for it. Required unless --allow-source is given
   --concurrency <n>         jobs at once, each on one worker of a local pool
                             of n (default: the number of CPU cores)
-  --pool worker|process     the local pool: Deno workers (default) or child
-                            processes (ProcessPoolExecutor)
+  --pool worker|process|async
+                            the local pool: Deno workers (default), child
+                            processes (ProcessPoolExecutor), or this
+                            program's own thread (AsyncPoolExecutor, as a
+                            plain BullMQ worker runs its processor: for
+                            I/O-bound tasks)
   --allow-source            also run plain functions sent as source text
   --prefix <prefix>         BullMQ's key prefix (default: bull)
   --lock-duration <ms>      lock time of a claimed job (default: the
@@ -49,17 +62,18 @@ Options:
   --connect-timeout <ms>    how long to try to reach Redis (default: 5000)
   -h, --help                print this and exit
 
-Tasks are module exports (moduleTask): this worker imports each task's URL,
-so the URL must be importable on this machine: https:, jsr: and npm:
-specifiers, or a file: path that exists here (deploy the same code to every
-worker machine).
+Tasks are module exports (moduleTask) of the --tasks modules. A job names
+its module by URL, so the worker machines need the same module at the same
+URL as the submitting program: deploy the same code to every machine at
+the same path, or serve it over https:. The executor's maxPayloadBytes
+(largest result) and maxCrashes (how often a job that kills this process is
+tried again) are read from Redis, like its lock settings.
 
-Plain functions travel as source text (so do data: module URLs), and run
-only with --allow-source: whoever can write to the Redis could then run any
-code on this machine, so allow it only on a Redis that only trusted clients
-reach. Even without it, a job names the module this worker imports: keep
-Redis private, and narrow what the worker may import with Deno's own flags
-(--allow-import, --allow-read) instead of -A.
+Plain functions travel as source text and run only with --allow-source:
+whoever can write to the Redis could then run any code on this machine, so
+allow it only on a Redis that only trusted clients reach. Keep Redis
+private in any case, and narrow what the worker may do with Deno's own
+flags (--allow-read, --allow-net, ...) instead of -A.
 
 SIGTERM or Ctrl-C: stop taking jobs, finish the running ones, exit.
 `;
@@ -70,7 +84,8 @@ SIGTERM or Ctrl-C: stop taking jobs, finish the running ones, exit.
  *
  * @param args The flags, as in {@linkcode USAGE}.
  * @returns The exit code: 0 after a clean stop or `--help`, 2 for bad
- * flags, 1 if Redis cannot be reached.
+ * flags or a `--tasks` module that does not load, 1 if Redis cannot be
+ * reached.
  *
  * @example Bad flags
  * ```ts
@@ -88,6 +103,7 @@ export async function main(args: string[]): Promise<number> {
       options: {
         queue: { type: "string" },
         redis: { type: "string" },
+        tasks: { type: "string", multiple: true },
         concurrency: { type: "string" },
         pool: { type: "string" },
         "allow-source": { type: "boolean" },
@@ -112,6 +128,13 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--queue and --redis are required\n\n${USAGE}`);
     return 2;
   }
+  const tasks = values.tasks ?? [];
+  if (tasks.length === 0 && !values["allow-source"]) {
+    console.error(
+      `--tasks <module> is required: this worker runs only the exports of the modules it is given\n\n${USAGE}`,
+    );
+    return 2;
+  }
   const number = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -127,8 +150,9 @@ export async function main(args: string[]): Promise<number> {
     worker = await startWorker({
       queue: values.queue,
       connection: values.redis,
+      tasks,
       concurrency: number("concurrency", values.concurrency),
-      pool: (values.pool ?? "worker") as "worker" | "process",
+      pool: (values.pool ?? "worker") as "worker" | "process" | "async",
       allowSource: values["allow-source"] ?? false,
       prefix: values.prefix,
       lockDuration: number("lock-duration", values["lock-duration"]),
@@ -136,13 +160,18 @@ export async function main(args: string[]): Promise<number> {
       connectTimeout: number("connect-timeout", values["connect-timeout"]),
     });
   } catch (error) {
-    console.error(`worker: ${(error as Error).message}`);
+    console.error(`worker: ${redactUrl((error as Error).message)}`);
     return error instanceof TypeError || error instanceof RangeError ? 2 : 1;
   }
   console.log(
-    `worker: serving queue ${values.queue} on ${values.redis}, ${worker.concurrency} at once (${
+    `worker: serving queue ${values.queue} on ${worker.redis}, ${worker.concurrency} at once (${
       values.pool ?? "worker"
     } pool), lock ${worker.lockDuration} ms, stalled check every ${worker.stalledInterval} ms`,
+  );
+  console.log(
+    `worker: tasks from ${
+      worker.tasks.length > 0 ? worker.tasks.join(", ") : "no module"
+    }${values["allow-source"] ? ", and plain functions (--allow-source)" : ""}`,
   );
   const { promise: stopped, resolve: stop } = Promise.withResolvers<string>();
   const signals = ["SIGTERM", "SIGINT"] as const;

@@ -13,6 +13,7 @@ import { PoolFuture } from "./_pool_future.ts";
 import type { PaceKey } from "./_pool_pacing.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
+import { findLostValue } from "./_lost_values.ts";
 import type { PoolConfig } from "./_pool_scheduler.ts";
 import { PoolStops } from "./_pool_stops.ts";
 import { armStop, deliverProgress } from "./_run_options.ts";
@@ -107,6 +108,18 @@ export class Pool extends PoolStops {
     }
     if (signal?.aborted) {
       future.forceCancel();
+      return future;
+    }
+    const lost = needsCloneCheck(args)
+      ? findLostValue(
+        args,
+        "argument",
+        this.config.carriesHostObjects ?? true,
+        transfer,
+      )
+      : undefined;
+    if (lost !== undefined) {
+      this.fail(task, lost);
       return future;
     }
     if (task.stoppable) {

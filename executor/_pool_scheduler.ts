@@ -20,6 +20,8 @@ export interface PoolConfig {
   idleTimeout: number;
   transport: TransportFactory;
   name: string;
+  /** Whether the transport carries Blob, File and CryptoKey (default true). */
+  carriesHostObjects?: boolean;
 }
 
 /** The queue and the workers of a pool, and the policy that joins them. */

@@ -15,6 +15,8 @@ import { cloneableError, marshalError } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { Fifo } from "./_fifo.ts";
 import { marshalFailure, Outbox } from "./_runner_results.ts";
+import { CARRIES_HOST_OBJECTS, findLostValue } from "./_lost_values.ts";
+import { isPrimitive } from "./_snapshot.ts";
 import {
   type AnyFunction,
   isPromise,
@@ -201,6 +203,11 @@ export function startRunner(endpoint: WorkerEndpoint): Runner {
         // A progress value that could not be sent.
         return fail(error);
       }
+      // A value that would arrive as something else fails instead.
+      const lost = isPrimitive(value)
+        ? undefined
+        : findLostValue(value, "result", CARRIES_HOST_OBJECTS, transfer);
+      if (lost !== undefined) return fail(lost);
       if (task.batch) outbox.built(value as unknown[]);
       done({ id: task.id, ok: true, value }, transfer);
     };

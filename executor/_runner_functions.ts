@@ -45,7 +45,7 @@ export class TaskFunctions {
         if (code === undefined) {
           throw new Error(`The worker lost the source of function ${ref.src}`);
         }
-        fn = (0, eval)(`(${code}\n)`) as AnyFunction;
+        fn = revive(ref.src, code);
         if (typeof fn !== "function") {
           throw new TypeError(
             `The source did not revive a function: ${code}`,
@@ -77,6 +77,82 @@ export class TaskFunctions {
       return fn as AnyFunction;
     });
   }
+}
+
+/**
+ * Names that exist only where tasks run (a Worker's or a child's globals):
+ * a task's source does not see them, so that a closure over the caller's
+ * `name` fails instead of reading the worker's. `globalThis.name` still
+ * reaches the worker's own, for a task that means it.
+ */
+const HIDDEN = [
+  "name",
+  "self",
+  "close",
+  "postMessage",
+  "onmessage",
+  "onmessageerror",
+];
+
+/** The script name of a revived source, as stack frames show it. */
+const SOURCE_URL = "plain-task-";
+
+/**
+ * A function revived from its source. The source is compiled inside a
+ * scope that declares the hidden names and never initializes them, so a
+ * use throws a `ReferenceError` (that `explainTaskError` rewrites) and the
+ * rest of the globals resolve as usual, at no cost. The source starts on
+ * line 1 of a script named for it, so stack frames give the task's own
+ * lines.
+ */
+export function revive(id: number | string, code: string): AnyFunction {
+  return (0, eval)(
+    `(() => { return (${code}\n); let ${HIDDEN.join(", ")}; })()\n` +
+      `//# sourceURL=${SOURCE_URL}${id}`,
+  ) as AnyFunction;
+}
+
+const NOT_DEFINED = /^(\S+) is not defined$/;
+const UNINITIALIZED = /^Cannot access '(\S+)' before initialization$/;
+
+/**
+ * Says why a plain function's own code met a name it cannot see: it was
+ * sent by its source, without the variables around it. Rewrites the
+ * message (and the stack's first line) of such a `ReferenceError`, thrown
+ * at a line of the task's source; returns anything else as it is.
+ */
+export function explainTaskError(thrown: unknown): unknown {
+  if (!(thrown instanceof ReferenceError)) return thrown;
+  const { message, stack } = thrown;
+  if (typeof message !== "string" || typeof stack !== "string") return thrown;
+  const frame = /\n\s+at (?:.*\()?plain-task-\d+(?:, <anonymous>)?:(\d+):\d+\)?/
+    .exec(stack);
+  // Thrown by code the task imported, or the task's own bug: left alone.
+  if (frame === null || stack.indexOf("\n    at ") !== frame.index) {
+    return thrown;
+  }
+  let variable = NOT_DEFINED.exec(message)?.[1];
+  let note = "";
+  if (variable === undefined) {
+    variable = UNINITIALIZED.exec(message)?.[1];
+    if (variable === undefined || !HIDDEN.includes(variable)) return thrown;
+    note = ` (the worker's own global is globalThis.${variable})`;
+  }
+  const explained =
+    `${variable} is not defined in the task (line ${
+      frame[1]
+    } of its source): a plain function is sent to the worker by its source ` +
+    `text, without the variables around it: pass ${variable} as an ` +
+    `argument, or use moduleTask()${note}`;
+  try {
+    thrown.message = explained;
+    thrown.stack = `ReferenceError: ${explained}${
+      stack.slice(stack.indexOf("\n    at "))
+    }`;
+  } catch {
+    // A frozen error keeps its own words.
+  }
+  return thrown;
 }
 
 /**

@@ -10,11 +10,12 @@ import {
 } from "./_marshal.ts";
 import type { WorkerEndpoint } from "./_transport.ts";
 import { isPrimitive, snapshot } from "./_snapshot.ts";
+import { explainTaskError } from "./_runner_functions.ts";
 
 /** A thrown value as data a message can carry, whatever it is. */
 export function marshalFailure(thrown: unknown): MarshalledError {
   try {
-    return cloneableError(marshalError(thrown));
+    return cloneableError(marshalError(explainTaskError(thrown)));
   } catch (failure) {
     // A hostile error (a throwing getter, a revoked proxy) still reports.
     return marshalError(

@@ -28,6 +28,7 @@
 //   starts a `grace` timer: a reply within grace keeps the worker, else the
 //   worker is killed (terminate, SIGKILL) and replaced, its queued task
 //   going back to the pool's queue.
+import { CARRIES_HOST_OBJECTS, findLostValue } from "./_lost_values.ts";
 import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";
 import { isPrimitive, snapshot } from "./_snapshot.ts";
@@ -229,6 +230,8 @@ Object.defineProperty(RunningTaskContext, "name", { value: "TaskContext" });
 /** A copy of a progress value as it is now; throws if it has none. */
 function copyOf(value: unknown): unknown {
   if (isPrimitive(value)) return value;
+  const lost = findLostValue(value, "progress value", CARRIES_HOST_OBJECTS);
+  if (lost !== undefined) throw lost;
   try {
     return snapshot(value);
   } catch (error) {

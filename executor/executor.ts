@@ -11,6 +11,34 @@ import type { TaskContext } from "./task_context.ts";
  * self-contained (no closure over outer variables; it may
  * `await import(...)`); an {@linkcode AsyncPoolExecutor} calls it as it is.
  *
+ * What crosses to a worker (a Deno Worker, a child process, another
+ * machine) arrives as it was sent, or fails loudly:
+ *
+ * - **Closures.** A plain function that names a variable it does not
+ *   declare and that is not a global of the runtime fails with a
+ *   `ReferenceError` naming the variable and saying why, with the line of
+ *   the function's source in its stack. Globals that exist only where
+ *   tasks run (`name`, `self`, `close`, `postMessage`, `onmessage`) are
+ *   not visible to its source (`globalThis.name` still is), so a task never
+ *   reads the worker's `name` where it meant the caller's.
+ * - **Errors** come back with their class when it is a built-in one or
+ *   this package's (`TimeoutError`, ...), or one registered with
+ *   {@linkcode registerErrorClass}; any other arrives as an `Error` with
+ *   its `name`. Each keeps its `message`, the stack where it was thrown,
+ *   `cause` and `AggregateError.errors` (recursively) and its own data
+ *   fields (`code`, `status`, ...).
+ * - **Values** are copied by structured clone: a class instance arrives as
+ *   a plain object with its own enumerable fields (its methods and private
+ *   fields stay behind). A value that would arrive as something else than
+ *   was sent fails its future with a `DOMException` named
+ *   `DataCloneError` that names its class, on the way in (arguments) and
+ *   out (results, progress values): an instance without fields of its
+ *   own, which would arrive as `{}` (a `URL`, a `Deno.FsFile` or another
+ *   resource, a `Headers`, ...), and `Blob`, `File` or `CryptoKey` on a
+ *   child process, whose messages cannot carry them. `Date`, `RegExp`, `Map`, `Set`,
+ *   buffers and typed arrays, errors and boxed primitives travel as they
+ *   are.
+ *
  * Every executor calls a task with `this` bound to a {@linkcode TaskContext};
  * a task that wants it declares `function task(this: TaskContext, ...)`,
  * one that ignores it needs nothing. A task declaring another `this` type
@@ -137,8 +165,14 @@ export interface ExecutorStats {
  *   for await (const n of ex.map((x: number) => x * x, [1, 2, 3])) out.push(n);
  *   return out;
  * }
+ * async function cube(ex: Executor, n: number): Promise<number> {
+ *   const future = ex.run((x: number) => x ** 3, [n], { timeout: 1000 });
+ *   return await future.result();
+ * }
  * await using ex = new AsyncPoolExecutor();
  * assert.deepEqual(await squares(ex), [1, 4, 9]);
+ * assert.equal(await cube(ex, 2), 8);
+ * assert.equal(ex.stats.completed, 4);
  * ```
  */
 export interface Executor extends AsyncDisposable {
@@ -150,6 +184,29 @@ export interface Executor extends AsyncDisposable {
   submit<A extends unknown[], R>(
     fn: TaskFunction<A, R>,
     ...args: A
+  ): Future<Awaited<R>>;
+  /**
+   * `submit` with per-task options (see {@linkcode RunOptions}): a signal
+   * or a timeout that stops the task, progress reports, buffers to move.
+   * The task is called with `this` bound to its {@linkcode TaskContext},
+   * whose `signal` aborts when the task is stopped. The future settles at
+   * once on an abort or a timeout, whatever the task does; a task that has
+   * not started never starts.
+   *
+   * @param fn The task.
+   * @param args Its arguments, as an array.
+   * @param options `signal`, `timeout`, `onProgress`, `transfer`, `grace`.
+   * @returns The future of its result.
+   * @throws {InvalidStateError} After `shutdown`.
+   * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
+   * @throws {TypeError} If `args` is not an array, `onProgress` is not a
+   * function, `signal` not an `AbortSignal` or `transfer` not an array of
+   * objects.
+   */
+  run<A extends unknown[], R>(
+    fn: TaskFunction<A, R>,
+    args: A,
+    options?: RunOptions,
   ): Future<Awaited<R>>;
   /**
    * Calls `fn` on every item, eagerly, and yields the results in input
@@ -168,4 +225,9 @@ export interface Executor extends AsyncDisposable {
    * work is done. Calling it again is harmless.
    */
   shutdown(options?: ShutdownOptions): Promise<void>;
+  /**
+   * A snapshot of the executor's activity (see {@linkcode ExecutorStats}),
+   * read anew at each access.
+   */
+  readonly stats: ExecutorStats;
 }

@@ -48,8 +48,12 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  * Python's process pool, for real: runs tasks in parallel in child
  * processes of the Deno binary running this program (`Deno.execPath()`).
  * Arguments and results cross by structured clone (V8 serialization, as
- * pickle); a value that cannot be cloned fails its future with an error
- * named `DataCloneError`.
+ * pickle); a value that cannot be cloned, or would arrive changed (a
+ * `URL`, a `Deno.FsFile`, a `Blob`, which a child's messages cannot
+ * carry), fails its future with an error named `DataCloneError`. Errors
+ * come back as on a {@linkcode WorkerPoolExecutor}, with their fields,
+ * and with their class when it is built in or given to
+ * {@linkcode registerErrorClass} (see {@linkcode TaskFunction}).
  *
  * Stopping a task (its `timeout`, its `signal`, `terminateWorkers()`)
  * kills its process with `SIGKILL`, so CPU-bound work stops at once, which
@@ -146,6 +150,7 @@ export class ProcessPoolExecutor implements Executor {
         false,
       ),
     );
+    config.carriesHostObjects = false;
     this.#maxWorkers = config.maxWorkers;
     this.#pool = new Pool(config);
   }
@@ -219,23 +224,14 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options. The task is called with `this` bound
-   * to its {@linkcode TaskContext}.
-   *
-   * - `signal` and `timeout` stop the task: the future settles at once
-   *   (cancelled, or failed with a `TimeoutError`). A task still in the
-   *   pool's queue never starts. A running one is sent a stop: once the
-   *   child's event loop turns, `this.signal` aborts (with the signal's
-   *   reason or the `TimeoutError`) and `this.throwIfCancelled()` throws a
-   *   `CancelledError`. It gets `grace` ms (default 0) to end by itself: if
-   *   it does, its process is kept; otherwise the process is killed with
-   *   `SIGKILL`, so its work stops for certain, and a fresh one takes over.
-   *   A synchronous loop that never yields cannot see the stop: it is
-   *   ended by that kill, after `grace`.
-   * - `onProgress` receives each `this.progress(value)` of the task, in
-   *   order, all before the future settles (nothing after it settled).
-   * - `transfer` is accepted and copies, as does `this.transfer(...)`:
-   *   a process shares no memory with the pool.
+   * {@linkcode Executor.run}: `submit` with the per-task options of
+   * {@linkcode RunOptions}. On this pool, a running task hears of a stop
+   * once its child's event loop turns (`this.signal`,
+   * `this.throwIfCancelled()`); if it does not end within `grace`, its
+   * process is killed with `SIGKILL`, so its work stops for certain, even
+   * in a synchronous loop that never yields, and a fresh one takes over.
+   * `transfer` is accepted and copies, as does `this.transfer(...)`: a
+   * process shares no memory with the pool.
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.

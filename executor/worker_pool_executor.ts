@@ -99,8 +99,12 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
  * it can report progress to the caller, and notice that it was stopped,
  * even inside a synchronous CPU loop (see `run`).
  *
- * Errors come back with their class (for built-in ones), `name`,
- * `message`, the worker-side `stack` and `cause`. A worker that dies
+ * Errors come back with their class (built-in ones, and those given to
+ * {@linkcode registerErrorClass}), `name`, `message`, the worker-side
+ * `stack`, `cause` and own fields; a closure over the caller's variables
+ * fails with a `ReferenceError` that says why, and a value that would
+ * arrive changed (a `URL`, a `Deno.FsFile`) with a `DataCloneError` (see
+ * {@linkcode TaskFunction}). A worker that dies
  * (an uncaught error, `self.close()`, `Deno.exit()`) fails only the task
  * it was running, with `WorkerCrashedError`, and is replaced.
  *
@@ -232,21 +236,12 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options. The task is called with `this` bound
-   * to its {@linkcode TaskContext}.
-   *
-   * - `signal` and `timeout` stop the task: the future settles at once
-   *   (cancelled, or failed with a `TimeoutError`). A task that has not
-   *   started never starts. A running one sees `this.signal` abort, with
-   *   the signal's reason or the `TimeoutError`, and gets `grace` ms
-   *   (default 0) to end by itself: if it does, its worker is kept;
-   *   otherwise the worker is terminated and a fresh one takes its place.
-   *   Tasks queued behind it on that worker go back to the pool's queue.
-   * - `onProgress` receives each `this.progress(value)` of the task, in
-   *   order, all before the future settles (nothing after it settled).
-   * - `transfer` moves argument buffers to the worker instead of copying
-   *   them; the task moves buffers of its result back with
-   *   `this.transfer(...)`.
+   * {@linkcode Executor.run}: `submit` with the per-task options of
+   * {@linkcode RunOptions}. On this pool, a stopped task that does not end
+   * within `grace` has its Worker terminated and replaced, and the tasks
+   * queued behind it on that Worker go back to the pool's queue;
+   * `transfer` moves argument buffers to the Worker, and the task moves
+   * buffers of its result back with `this.transfer(...)`.
    *
    * Deno 2.9.6 cannot terminate a Worker that is busy in synchronous code:
    * a CPU loop that timed out keeps its thread busy, and the process

@@ -4,6 +4,7 @@ import { checkTimeout } from "./_timeout.ts";
 import { armRace } from "./_race.ts";
 import { isPromiseLike } from "./_is_promise_like.ts";
 import { setFailedReader } from "./_failed.ts";
+import { setCancelWith } from "./_cancel_with.ts";
 
 /**
  * The states of a {@linkcode Future}: it starts `"pending"`, may become
@@ -67,10 +68,17 @@ export class Future<T> {
   #error: unknown = undefined;
   #failed = false;
   #cancelMessage: string | undefined = undefined;
+  /** The error readers of a cancelled future get, when it is a given one. */
+  #cancelError: CancelledError | undefined = undefined;
   #callbacks: StoredCallback[] | undefined = undefined;
 
   static {
     setFailedReader((future) => future.#failed);
+    setCancelWith((future, error) => {
+      if (future.#state !== "pending") return false;
+      future.#cancelError = error;
+      return Future.prototype.cancel.call(future, error.message);
+    });
   }
 
   /**
@@ -540,7 +548,7 @@ export class Future<T> {
   }
 
   #cancelledError(): CancelledError {
-    return new CancelledError(this.#cancelMessage);
+    return this.#cancelError ?? new CancelledError(this.#cancelMessage);
   }
 
   #invokeCallbacks(): void {

@@ -21,3 +21,4 @@ export * from "./errors.ts";
 export * from "./future.ts";
 export * from "./wait.ts";
 export * from "./as_completed.ts";
+export * from "./register_error_class.ts";

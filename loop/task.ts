@@ -10,6 +10,7 @@ import { SleepTimer } from "./_sleepers.ts";
 import { type Failure, trackFailure } from "./_failures.ts";
 import { describe, isCoroutine } from "./_awaitables.ts";
 import { isPromiseLike } from "../future/_is_promise_like.ts";
+import { cancelWith } from "../future/_cancel_with.ts";
 
 /** Options for the {@linkcode Task} constructor. */
 export interface TaskOptions {
@@ -474,7 +475,8 @@ export class Task<T> extends Future<T> {
       state.task = previous;
       this._loop._removeTask(this._index);
       if (e instanceof CancelledError) {
-        super.cancel(e.message);
+        // Readers get the very error the coroutine let out.
+        cancelWith(this as Task<unknown>, e);
       } else {
         this.#failure = trackFailure(this._loop, this as Task<unknown>, e);
         super.setException(e);
@@ -574,9 +576,16 @@ export class Task<T> extends Future<T> {
 }
 
 function badYield(value: unknown): string {
-  const what = isCoroutine(value)
-    ? "a generator (delegate to coroutines with yield*, not yield)"
-    : describe(value);
-  return `A coroutine yielded ${what}; only futures (through yield*), ` +
-    `promises and sleep(0) can be awaited`;
+  if (
+    isCoroutine(value) ||
+    (typeof value === "object" && value !== null &&
+      typeof (value as Iterator<unknown>).next === "function")
+  ) {
+    return "A coroutine yielded a coroutine (sleep(), a generator, ...) " +
+      "instead of delegating to it: write yield* (Python's yield from), " +
+      "as in yield* sleep(0)";
+  }
+  return `A coroutine yielded ${describe(value)}, which cannot be ` +
+    `awaited: yield* a coroutine, a future or a task; yield a promise ` +
+    `(yield also takes a future or a task)`;
 }

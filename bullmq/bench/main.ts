@@ -1,7 +1,9 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // deno task bench:bullmq: BullMQExecutor against raw BullMQ (Queue.addBulk
-// and a Worker) on the same loopback Redis, interleaved; CPU-bound work on
-// one and two worker processes; and how often a cancel() comes too late.
+// and a Worker) on the same loopback Redis, interleaved, with the worker
+// program's three local pools (worker, process, async); CPU-bound work on
+// one and two worker processes; and whether a cancel() or revoke() that
+// said true ever let its task run.
 //
 // Flags: --tasks N (10000), --rounds N (5), --concurrency N (8).
 import { parseArgs } from "node:util";
@@ -80,12 +82,18 @@ async function raw(): Promise<number> {
   return rate;
 }
 
+type Pool = "worker" | "process" | "async";
+
 /** BullMQExecutor.submit of every task, then every result awaited. */
-async function executor(): Promise<number> {
+async function executor(pool: Pool): Promise<number> {
   const queue = `ex${++queues}`;
   await using ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(2, workerFlags(queue, redis.url, CONCURRENCY));
+  const ws = await workers(2, [
+    ...workerFlags(queue, redis.url, CONCURRENCY, [tasksUrl]),
+    "--pool",
+    pool,
+  ]);
   const start = performance.now();
   const futures = Array.from({ length: TASKS }, (_, n) => ex.submit(inc, n));
   for (const f of futures) await f.result();
@@ -99,7 +107,10 @@ async function cpu(processes: number, count: number, n: number) {
   const queue = `cpu${++queues}`;
   await using ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(processes, workerFlags(queue, redis.url, 1));
+  const ws = await workers(
+    processes,
+    workerFlags(queue, redis.url, 1, [tasksUrl]),
+  );
   const start = performance.now();
   const futures = Array.from({ length: count }, () => ex.submit(fib, n));
   for (const f of futures) await f.result();
@@ -109,46 +120,65 @@ async function cpu(processes: number, count: number, n: number) {
 }
 
 /**
- * Cancels every task still pending once half are done: how many cancel()
- * calls returned true, and how many of those came too late.
+ * Once half the tasks are done, tries to take back every other one:
+ * cancel() (true only for a job not sent yet), else revoke(). Returns how
+ * many said true, and how many of those ran anyway: jobs that completed in
+ * Redis beyond the ones that said false, and the executor's lateCancels.
  */
 async function lateCancels(): Promise<[number, number]> {
   const queue = `cancel${++queues}`;
   const ex = new BullMQExecutor({ queue, connection });
   await ex.ready;
-  const ws = await workers(2, workerFlags(queue, redis.url, CONCURRENCY));
+  const ws = await workers(
+    2,
+    workerFlags(queue, redis.url, CONCURRENCY, [tasksUrl]),
+  );
   const futures = Array.from({ length: TASKS }, (_, n) => ex.submit(inc, n));
   await futures[Math.floor(TASKS / 2)].result();
-  let cancelled = 0;
-  for (const f of futures) if (!f.done() && f.cancel()) cancelled++;
+  const answers = await Promise.all(
+    futures.map((f) => f.cancel() || ex.revoke(f)),
+  );
   await ex.shutdown();
   await stopAll(ws);
-  return [cancelled, ex.stats.lateCancels];
+  const said = answers.filter(Boolean).length;
+  const q = new Queue(queue, { connection });
+  const { completed } = await q.getJobCounts("completed");
+  await q.close();
+  const ranAnyway = Math.max(0, completed - (TASKS - said));
+  return [said, ranAnyway + ex.stats.lateCancels];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const POOLS: Pool[] = ["worker", "process", "async"];
 const rawRates: number[] = [];
-const exRates: number[] = [];
+const rates: Record<Pool, number[]> = { worker: [], process: [], async: [] };
 for (let round = 1; round <= ROUNDS; round++) {
   rawRates.push(await raw());
-  exRates.push(await executor());
+  for (const pool of POOLS) rates[pool].push(await executor(pool));
   console.log(
-    `round ${round}: raw BullMQ ${
-      rawRates.at(-1)!.toFixed(0)
-    } tasks/s, BullMQExecutor ${exRates.at(-1)!.toFixed(0)} tasks/s`,
+    `round ${round}: raw BullMQ ${rawRates.at(-1)!.toFixed(0)} tasks/s, ${
+      POOLS.map((pool) => `${pool} ${rates[pool].at(-1)!.toFixed(0)}`)
+        .join(", ")
+    } tasks/s`,
   );
 }
 const rawRate = median(rawRates);
-const exRate = median(exRates);
 console.log(
   `\n${TASKS} trivial tasks, 2 worker processes at concurrency ${CONCURRENCY}, medians of ${ROUNDS}:`,
 );
-console.log(`  raw BullMQ (addBulk + Worker): ${rawRate.toFixed(0)} tasks/s`);
 console.log(
-  `  BullMQExecutor.submit:         ${exRate.toFixed(0)} tasks/s = ${
-    (exRate / rawRate).toFixed(2)
-  }x raw (target >= 0.8x)`,
+  `  raw BullMQ (addBulk + Worker):        ${rawRate.toFixed(0)} tasks/s`,
 );
+for (const pool of POOLS) {
+  const rate = median(rates[pool]);
+  console.log(
+    `  BullMQExecutor.submit, --pool ${pool.padEnd(7)} ${
+      rate.toFixed(0)
+    } tasks/s = ${(rate / rawRate).toFixed(2)}x raw${
+      pool === "async" ? " (target >= 0.8x)" : ""
+    }`,
+  );
+}
 
 const CPU_TASKS = 24;
 const FIB = 32;
@@ -186,9 +216,9 @@ console.log(
 
 const [cancelled, late] = await lateCancels();
 console.log(
-  `\nLate cancels: ${late} of ${cancelled} cancel() calls that returned true (${
+  `\nLate cancels: ${late} of ${cancelled} cancel()/revoke() calls that returned true (${
     (100 * late / Math.max(1, cancelled)).toFixed(2)
-  }%) ran anyway, when ${TASKS} tasks were cancelled half-way`,
+  }%) ran anyway, when ${TASKS} tasks were taken back half-way`,
 );
 const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "?"))
   .split(" ").slice(0, 3).join(" ");

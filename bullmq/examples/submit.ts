@@ -1,6 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The "Many machines" walkthrough: submits work to the workers serving the
-// queue "jobs" and prints what came back, and from where.
+// queue "jobs" (started with --tasks bullmq/examples/tasks.ts) and prints
+// what came back, and from where.
 //
 //   deno run -A bullmq/examples/submit.ts [redis://127.0.0.1:6379]
 import { asCompleted, moduleTask } from "@concurrent/futures";
@@ -34,4 +35,28 @@ const who = new Set<string>();
 const calls = Array.from({ length: 20 }, () => ex.submit(whoAmI));
 for (const call of calls) who.add(await call.result());
 console.log(`run by: ${[...who].join(", ")}`);
+
+// A job naming a module the workers were not given fails at once: they run
+// only their --tasks modules, whoever writes to the Redis.
+const shell = moduleTask<{ execSync(command: string): string }, "execSync">(
+  "node:child_process",
+  "execSync",
+);
+const refused = await ex.submit(shell, "id").exception();
+console.log(`refused: ${(refused as Error).message}`);
+
+// cancel() is true only before the job reaches Redis; after that, revoke()
+// asks Redis, and true means it never runs.
+const early = ex.submit(fib, 20);
+console.log(`cancel() before it is sent: ${early.cancel()}`);
+const queued = Array.from({ length: 20 }, () => ex.submit(fib, 32));
+await new Promise((resolve) => setTimeout(resolve, 20));
+const revoked = (await Promise.all(queued.map((f) => ex.revoke(f))))
+  .filter(Boolean).length;
+console.log(
+  `revoke() of 20 jobs: ${revoked} removed before any worker claimed them, ${
+    20 - revoked
+  } already claimed`,
+);
+await Promise.allSettled(queued.map((f) => f.result()));
 console.log(ex.stats);

@@ -28,6 +28,14 @@ export const tasks = {
     fixtures,
     "poolWorkerAfter",
   ),
+  repeat: moduleTask<Tasks, "repeat">(fixtures, "repeat"),
+  bytes: moduleTask<Tasks, "bytes">(fixtures, "bytes"),
+  onWorkerThread: moduleTask<Tasks, "onWorkerThread">(
+    fixtures,
+    "onWorkerThread",
+  ),
+  killMyProcess: moduleTask<Tasks, "killMyProcess">(fixtures, "killMyProcess"),
+  mark: moduleTask<Tasks, "mark">(fixtures, "mark"),
 };
 
 /** Registers a test that needs redis-server; none without it. */
@@ -59,6 +67,9 @@ export interface ClusterOptions {
   workers?: number;
   concurrency?: number;
   allowSource?: boolean;
+  pool?: "worker" | "process" | "async";
+  /** The modules the workers serve. @default {[the fixture tasks]} */
+  tasks?: string[];
   executor?: Partial<BullMQExecutorOptions>;
 }
 
@@ -109,6 +120,8 @@ export class Cluster implements AsyncDisposable {
       connection: this.redis.url,
       concurrency: options.concurrency ?? 2,
       allowSource: options.allowSource ?? false,
+      pool: options.pool,
+      tasks: options.tasks ?? [fixtures.href],
     });
     this.workers.push(worker);
     return worker;

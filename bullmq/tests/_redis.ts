@@ -47,16 +47,20 @@ export class RedisServer implements AsyncDisposable {
   readonly port: number;
   readonly dir: string;
   readonly fsync: "always" | "everysec";
+  /** The password clients must give (`requirepass`), if any. */
+  readonly password: string | undefined;
   #process: Deno.ChildProcess | undefined;
 
   private constructor(
     port: number,
     dir: string,
     fsync: "always" | "everysec",
+    password: string | undefined,
   ) {
     this.port = port;
     this.dir = dir;
     this.fsync = fsync;
+    this.password = password;
   }
 
   /** The server's process id, while it runs. */
@@ -70,15 +74,17 @@ export class RedisServer implements AsyncDisposable {
 
   /**
    * Starts a server with an append-only file, synced on every write unless
-   * `fsync` says once a second.
+   * `fsync` says once a second; with `password`, clients must give it.
    */
   static async start(
     fsync: "always" | "everysec" = "always",
+    password?: string,
   ): Promise<RedisServer> {
     const server = new RedisServer(
       freePort(),
       await Deno.makeTempDir({ prefix: "bullmq-test-" }),
       fsync,
+      password,
     );
     await server.#spawn();
     return server;
@@ -101,6 +107,9 @@ export class RedisServer implements AsyncDisposable {
         "",
         "--protected-mode",
         "no",
+        ...(this.password === undefined
+          ? []
+          : ["--requirepass", this.password]),
       ],
       stdout: "null",
       stderr: "null",

@@ -2,12 +2,21 @@
 // The worker program as a child process, for the fault tests and the bench.
 
 const WORKER = new URL("../worker.ts", import.meta.url);
+/** The module of the tests' tasks. */
+export const FIXTURE_TASKS: URL = new URL(
+  "./fixtures/tasks.ts",
+  import.meta.url,
+);
 
-/** The flags that point a worker at `queue` on `redis`, `concurrency` jobs at once. */
+/**
+ * The flags that point a worker at `queue` on `redis`, `concurrency` jobs at
+ * once, serving the `tasks` modules.
+ */
 export function workerFlags(
   queue: string,
   redis: string,
   concurrency: number,
+  tasks: URL[] = [FIXTURE_TASKS],
 ): string[] {
   return [
     "--queue",
@@ -16,8 +25,27 @@ export function workerFlags(
     redis,
     "--concurrency",
     String(concurrency),
+    ...tasks.flatMap((url) => ["--tasks", url.href]),
   ];
 }
+
+/**
+ * Runs `worker.ts` with these flags to its end; one still running after 30 s
+ * (it serves, where it should have stopped) is killed.
+ */
+export async function runWorker(args: string[]): Promise<Deno.CommandOutput> {
+  return await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", WORKER.href, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+}
+
+/** Bytes of output as text. */
+export const text = (bytes: Uint8Array): string =>
+  new TextDecoder().decode(bytes);
 
 /** A running `worker.ts` process. */
 export class WorkerProcess implements AsyncDisposable {

@@ -9,6 +9,7 @@ import {
 } from "@concurrent/futures";
 import { Queue } from "bullmq";
 import { BullMQExecutor } from "../mod.ts";
+import { raw } from "../_raw_redis.ts";
 import { Cluster, redisTest, tasks, until } from "./_cluster.ts";
 import { RedisServer } from "./_redis.ts";
 import { workerFlags, WorkerProcess } from "./_worker_process.ts";
@@ -254,3 +255,73 @@ redisTest("attach refuses an id with ':', which names no job", async () => {
   assert.throws(() => ex.attach("futures:settings"), TypeError);
   assert.throws(() => ex.attach(""), TypeError);
 });
+
+redisTest(
+  "Redis restarted during a burst of 5,000 submits: every future gets its real result, no task runs twice",
+  async () => {
+    const markers = await Deno.makeTempDir({ prefix: "bullmq-burst-" });
+    try {
+      await using c = await Cluster.start({ workers: 2, concurrency: 4 });
+      const submit = (from: number) =>
+        Array.from(
+          { length: 2500 },
+          (_, i) => c.ex.submit(tasks.mark, markers, String(from + i)),
+        );
+      // The first half is added and running; Redis holds the add of the
+      // second half (writes paused) when it is killed, so that add is under
+      // way, as in a burst that meets a restart.
+      const first = submit(0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const admin = new Queue(c.queue, { connection: { port: c.redis.port } });
+      await raw(await admin.client).call("CLIENT", "PAUSE", "10000", "WRITE");
+      await admin.disconnect();
+      const futures = [...first, ...submit(2500)];
+      const settles = countSettles(futures);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await c.redis.restart(1500);
+      const outcomes = await Promise.allSettled(
+        futures.map((f) => f.result(60_000)),
+      );
+      const failed = outcomes.flatMap((o, i) =>
+        o.status === "rejected" ? [`${i}: ${o.reason}`] : []
+      );
+      assert.deepEqual(failed.slice(0, 5), []);
+      assert.deepEqual(
+        outcomes.map((o) => (o as PromiseFulfilledResult<string>).value),
+        futures.map((_, i) => String(i)),
+      );
+      assert.deepEqual(settles, futures.map(() => 1));
+      // Each task made its marker once (a second run would have failed).
+      assert.equal(
+        (await Array.fromAsync(Deno.readDir(markers))).length,
+        5000,
+      );
+      assert.equal(c.ex.stats.completed, 5000);
+      assert.equal(c.ex.stats.failed, 0);
+    } finally {
+      await Deno.remove(markers, { recursive: true });
+    }
+  },
+);
+
+redisTest(
+  "Redis gone for longer than connectTimeout: pending futures fail with BrokenExecutorError",
+  async () => {
+    await using c = await Cluster.start({
+      workers: 0,
+      executor: { connectTimeout: 500 },
+    });
+    const waiting = c.ex.submit(tasks.add, 2, 2);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // in Redis
+    await c.redis.kill();
+    const started = performance.now();
+    const error = await waiting.exception(10_000);
+    assert.ok(error instanceof BrokenExecutorError, String(error));
+    assert.match((error as Error).message, /lost Redis for more than 500 ms/);
+    assert.ok(performance.now() - started < 5000);
+    assert.ok(
+      await c.ex.submit(tasks.add, 1, 1).exception() instanceof
+        BrokenExecutorError,
+    );
+  },
+);

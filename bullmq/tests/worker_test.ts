@@ -4,20 +4,13 @@ import assert from "node:assert/strict";
 import { BullMQExecutor } from "../mod.ts";
 import { redisTest, sleep, tasks, until } from "./_cluster.ts";
 import { HAS_REDIS, RedisServer } from "./_redis.ts";
-import { workerFlags, WorkerProcess } from "./_worker_process.ts";
-
-const WORKER = new URL("../worker.ts", import.meta.url);
-
-async function runWorker(args: string[]): Promise<Deno.CommandOutput> {
-  return await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER.href, ...args],
-    stdout: "piped",
-    stderr: "piped",
-    stdin: "null",
-  }).output();
-}
-
-const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+import {
+  FIXTURE_TASKS,
+  runWorker,
+  text,
+  workerFlags,
+  WorkerProcess,
+} from "./_worker_process.ts";
 
 Deno.test("worker --help: usage, importable task URLs, why --allow-source", async () => {
   const { code, stdout } = await runWorker(["--help"]);
@@ -26,8 +19,10 @@ Deno.test("worker --help: usage, importable task URLs, why --allow-source", asyn
   assert.match(usage, /--queue <name>/);
   assert.match(usage, /--redis <url>/);
   assert.match(usage, /--concurrency <n>/);
-  assert.match(usage, /--pool worker\|process/);
-  assert.match(usage, /importable on this machine/);
+  assert.match(usage, /--pool worker\|process\|async/);
+  assert.match(usage, /--tasks <module>/);
+  assert.match(usage, /repeat it for more modules/);
+  assert.match(usage, /same URL as the submitting program/);
   assert.match(usage, /--allow-source/);
   assert.match(usage, /run any code on this machine/);
   assert.match(usage, /SIGTERM/);
@@ -56,6 +51,8 @@ if (HAS_REDIS) {
       "q",
       "--redis",
       "redis://127.0.0.1:1",
+      "--tasks",
+      FIXTURE_TASKS.href,
       "--connect-timeout",
       "200",
     ]);

@@ -1,0 +1,15 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// A seeded pseudo-random generator (mulberry32), so that a property test that
+// fails fails again with the same numbers.
+
+/** Returns a function of uniform floats in [0, 1) from `seed`. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
