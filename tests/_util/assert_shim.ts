@@ -175,6 +175,15 @@ const assert = Object.assign(ok, {
       fail(message, `${show(actual)} does not match ${pattern}`);
     }
   },
+  doesNotMatch(
+    actual: string,
+    pattern: RegExp,
+    message?: string | Error,
+  ): void {
+    if (typeof actual !== "string" || pattern.test(actual)) {
+      fail(message, `${show(actual)} matches ${pattern}`);
+    }
+  },
   fail(message?: string | Error): never {
     fail(message, "Failed");
   },

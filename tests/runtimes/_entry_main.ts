@@ -35,7 +35,10 @@ export async function main(): Promise<void> {
     ? (line: string) => send("/log", line)
     : (line: string) => console.log(line);
   // PORTABLE_FILTER=text runs only the tests whose name holds it.
-  const filter = globals.process?.env.PORTABLE_FILTER;
+  const filter = globals.process?.env.PORTABLE_FILTER ??
+    (new URLSearchParams(
+      (globalThis as { location?: { search: string } }).location?.search,
+    ).get("filter") ?? undefined);
   const summary = await runTests({
     skip: SKIP[name],
     timeout: 60_000,

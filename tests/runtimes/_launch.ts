@@ -163,6 +163,9 @@ export async function runPage(
       }
     },
   );
+  // PORTABLE_FILTER=text runs only the tests whose name holds it.
+  const filter = Deno.env.get("PORTABLE_FILTER");
+  const query = filter ? `?filter=${encodeURIComponent(filter)}` : "";
   const profile = await Deno.makeTempDir({ prefix: "portable-chromium-" });
   const { port } = server.addr as Deno.NetAddr;
   const browser = new Deno.Command(CHROMIUM, {
@@ -172,7 +175,7 @@ export async function runPage(
       "--disable-gpu",
       "--no-first-run",
       `--user-data-dir=${profile}`,
-      `http://127.0.0.1:${port}/`,
+      `http://127.0.0.1:${port}/${query}`,
     ],
     stdout: "null",
     stderr: Deno.env.get("PORTABLE_CHROMIUM_LOG") ? "inherit" : "null",

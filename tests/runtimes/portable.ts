@@ -38,6 +38,12 @@ export const PORTABLE_FILES: readonly string[] = [
   "executor_pool_stop_batch_test.ts",
   "executor_snapshot_test.ts",
   "executor_lazy_transport_test.ts",
+  "executor_boundary_test.ts",
+  "executor_contract_test.ts",
+  "executor_fifo_test.ts",
+  "executor_marshal_test.ts",
+  "loop_heap_test.ts",
+  "loop_yield_test.ts",
   "runtimes_test.ts",
 ];
 
@@ -67,7 +73,17 @@ const EVERYWHERE: Record<string, string> = {
   "WorkerPoolExecutor: terminateWorkers() stops a CPU loop running behind held results":
     "checks that the loop runs on, as a busy Deno Worker does after terminate(); " +
     "elsewhere terminate() stops it",
+  "WorkerPoolExecutor: a task still reads the runtime's globals and imports modules":
+    "the task reads Deno and imports node:path",
+  "WorkerPoolExecutor: a Deno.FsFile argument fails its future with a DataCloneError naming it":
+    "Deno.open is Deno's",
+  "WorkerPoolExecutor: a registered error class comes back as that class, with its fields":
+    "the bundle renames the task's own copy of the class (ValidationError2), " +
+    "so its name no longer matches the registered one",
 };
+const NO_NAME_GLOBAL =
+  "the test reads the worker's global name, which Node's and Bun's workers " +
+  "do not have";
 
 const NO_SHARED_MEMORY =
   "the test itself counts in a SharedArrayBuffer, which a page without " +
@@ -90,6 +106,8 @@ export const SKIP: Record<Runtime, Record<string, string>> = {
       "starts a Web Worker, which Node does not have",
     "WorkerPoolExecutor: a thrown TypeError comes back with class, message, stack and cause":
       "Node 20's V8 names a stack frame by the class's declared name",
+    'WorkerPoolExecutor: a task that reads the caller\'s "name" fails with a ReferenceError that says why':
+      NO_NAME_GLOBAL,
   },
   bun: {
     ...EVERYWHERE,
@@ -101,6 +119,10 @@ export const SKIP: Record<Runtime, Record<string, string>> = {
       "checks V8's wording of a clone error",
     "WorkerPoolExecutor: a task that moves buffers is not failed by another task's arguments":
       "checks V8's wording of a clone error",
+    'WorkerPoolExecutor: a task that reads the caller\'s "name" fails with a ReferenceError that says why':
+      NO_NAME_GLOBAL,
+    "WorkerPoolExecutor: a captured constant fails with a ReferenceError naming it, at the task's own line":
+      "JavaScriptCore reports another line of the task for the failing statement",
   },
   chromium: {
     ...EVERYWHERE,
@@ -116,6 +138,9 @@ export const SKIP: Record<Runtime, Record<string, string>> = {
       NO_SHARED_MEMORY,
     "WorkerPoolExecutor: a task submitted while a stopped task has its grace runs, and is not lost with that worker":
       NO_SHARED_MEMORY,
+    "WorkerPoolExecutor: instances arrive with their own fields or fail; what structured clone carries arrives":
+      "reads sharesMemory as 'a child process, which cannot carry a Blob'; " +
+      "a Worker without shared memory carries it",
   },
   "chromium-isolated": { ...EVERYWHERE },
 };
