@@ -116,3 +116,17 @@ Deno.test("a thrown error reaches the caller with its message on every runtime",
   assert.ok(error instanceof RangeError);
   assert.equal((error as Error).message, "too far");
 });
+
+Deno.test("a task that names a worker-only global gets the same explanation on every runtime", async () => {
+  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  const error = await ex.submit(() =>
+    // @ts-expect-error: a Worker's global, not the caller's
+    typeof postMessage
+  ).exception();
+  assert.ok(error instanceof ReferenceError, String(error));
+  // JavaScriptCore ends its message with a period, V8 does not.
+  assert.match(
+    (error as Error).message,
+    /^postMessage is not defined in the task \(line \d+ of its source\)/,
+  );
+});
