@@ -124,23 +124,73 @@ function checkSize(size: number, maxBytes: number, what: string): void {
   if (size > maxBytes) {
     throw new RangeError(
       `${what} ${
-        what.endsWith("s") ? "are" : "is"
+        verb(what)
       } ${size} bytes, more than maxPayloadBytes (${maxBytes} bytes)`,
     );
   }
 }
 
+/** Base64 as `encode` writes it: padded, without line breaks. */
+const BASE64 =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /**
- * Decodes what {@linkcode encode} made.
+ * Decodes what {@linkcode encode} made. Data from Redis may come from
+ * anyone who can write there: with `maxBytes`, a value larger than
+ * `encode` would have let through is refused before it is decoded, and
+ * what is not in the format fails with a `TypeError`, never a crash.
  *
- * @throws {TypeError} If `data` is not an encoded value.
+ * @param what What the value is, for the error message.
+ * @throws {RangeError} If it is larger than `maxBytes`.
+ * @throws {TypeError} If `data` is not an encoded value, or its bytes are
+ * not base64 or not V8's serialization, or (with `maxBytes`) its JSON is
+ * not what `encode` writes.
  */
-export function decode(data: unknown): unknown {
+export function decode(
+  data: unknown,
+  maxBytes = Infinity,
+  what = "The value",
+): unknown {
   if (typeof data === "object" && data !== null) {
-    if ("j" in data) return data.j;
+    if ("j" in data) {
+      if (maxBytes === Infinity) return data.j;
+      // Measured as encode() measured it. encode() sends by V8 what it
+      // cannot measure (nesting deeper than MAX_DEPTH, -0, Infinity), so
+      // such JSON was not written by it, and deep nesting would overflow
+      // the stack of whoever copies the value next.
+      const size = jsonBytes(data.j, 0);
+      if (size === NOT_JSON) {
+        throw new TypeError(
+          `${what} ${verb(what)} not JSON as this package writes it`,
+        );
+      }
+      checkSize(size, maxBytes, what);
+      return data.j;
+    }
     if ("b" in data && typeof data.b === "string") {
-      return deserialize(Buffer.from(data.b, "base64"));
+      checkSize(data.b.length, maxBytes, what);
+      // Node's base64 decoder skips what is not base64 without a word.
+      if (!BASE64.test(data.b)) {
+        throw new TypeError(`${what} ${verb(what)} not base64`);
+      }
+      try {
+        return deserialize(Buffer.from(data.b, "base64"));
+      } catch (error) {
+        throw new TypeError(
+          `${what} cannot be decoded: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          { cause: error },
+        );
+      }
     }
   }
-  throw new TypeError("A job value is not in the format of this package");
+  throw new TypeError(
+    `${what} ${verb(what)} not in the format of this package`,
+  );
+}
+
+/** "are" for a plural subject ("The task's arguments"), else "is". */
+function verb(what: string): string {
+  return what.endsWith("s") ? "are" : "is";
 }

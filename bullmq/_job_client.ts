@@ -1,44 +1,28 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The engine behind BullMQExecutor: futures mapped onto BullMQ jobs. Jobs
 // are added in bulk, one addBulk per burst of submissions; their fate comes
-// back through the queue's event stream, and a periodic sweep reads the job
-// hashes of those whose events could have been missed (the stream is
-// trimmed, and a lagging reader loses the oldest events).
+// back through the queue's event stream and a periodic sweep
+// (`_job_outcomes.ts`); taking them back is `_job_revoker.ts`'s job. See
+// docs/architecture.md, "The distributed executor".
 import { Queue, type QueueEvents } from "bullmq";
 import {
   BrokenExecutorError,
-  Future,
   InvalidStateError,
   TimeoutError,
 } from "@concurrent/futures";
-import {
-  type MarshalledError,
-  type PoolFuture,
-  startTimer,
-} from "@concurrent/futures/_internal";
-import { decode, encode } from "./_codec.ts";
+import { type PoolFuture, startTimer } from "@concurrent/futures/_internal";
+import { encode } from "./_codec.ts";
 import type { ParsedConnection } from "./_connection.ts";
 import { openEvents } from "./_open_events.ts";
-import { reviveError, stalledError } from "./_errors.ts";
 import { type Entry, type JobStats, JobTable } from "./_job_table.ts";
-import { readJobStates } from "./_job_state.ts";
-import {
-  cancelChannel,
-  ERROR_FIELD,
-  type JobData,
-  jobKey,
-  PROTOCOL,
-  type TaskRef,
-} from "./_protocol.ts";
-import { addJobs, OutageWatch, revokeJob } from "./_job_writes.ts";
-import { raw, type RawRedis } from "./_raw_redis.ts";
+import { JobOutcomes, SWEEP_INTERVAL } from "./_job_outcomes.ts";
+import { JobRevoker } from "./_job_revoker.ts";
+import { type JobData, PROTOCOL, type TaskRef } from "./_protocol.ts";
+import { addJobs, OutageWatch } from "./_job_writes.ts";
+import { raw } from "./_raw_redis.ts";
 
-/** How often, in ms, the sweep looks for jobs without news. */
-const SWEEP_INTERVAL = 5000;
 /** The shortest time, in ms, a failed job stays for its error to be read. */
 const MIN_KEEP_FAILED = 60_000;
-/** The longest wait, in ms, between two reads of a job's hash. */
-const MAX_CHECK_EVERY = 60_000;
 
 export interface JobClientConfig {
   queue: string;
@@ -66,11 +50,8 @@ export class JobClient {
   #seq = 0;
   #outbox: Entry[] = [];
   #flushQueued = false;
-  /**
-   * Ids revoked in Redis, watched until their removal is seen: an `active`
-   * event for one of them would be a late cancel (there should be none).
-   */
-  #revoked = new Set<string>();
+  #outcomes: JobOutcomes;
+  #revoker: JobRevoker;
   /** Breaks the executor when Redis is out of reach for too long. */
   #watch: OutageWatch | undefined;
   #ops = new Set<Promise<unknown>>();
@@ -108,6 +89,15 @@ export class JobClient {
       },
     });
     this.#queue.on("error", (error) => this.#lastError = error);
+    const track = (op: Promise<unknown>) => this.#track(op);
+    this.#outcomes = new JobOutcomes(this.#jobs, this.#queue, config, track);
+    this.#revoker = new JobRevoker(
+      this.#jobs,
+      this.#queue,
+      config,
+      this.#outcomes.revoked,
+      track,
+    );
     const resendWithin = Math.min(config.connectTimeout + 60_000, 86_400_000);
     if (config.keepResults < resendWithin) this.#dedupe = resendWithin;
     this.#ready = this.#start();
@@ -132,10 +122,10 @@ export class JobClient {
     this.#events = await openEvents(this.#queue, this.#config, {
       lastError: () => this.#lastError,
       onError: (error) => this.#lastError = error,
-      onActive: (id) => this.#onActive(id),
-      onCompleted: (id, value) => this.#onCompleted(id, value),
-      onFailed: (id, reason) => this.#onFailed(id, reason, null),
-      onRemoved: (id) => this.#onRemoved(id),
+      onActive: (id) => this.#outcomes.onActive(id),
+      onCompleted: (id, value) => this.#outcomes.onCompleted(id, value),
+      onFailed: (id, reason) => this.#outcomes.onFailed(id, reason, null),
+      onRemoved: (id) => this.#outcomes.onRemoved(id),
       // A reconnection after a Redis restart: look at everything pending.
       onReconnect: () => this.#sweep(true),
     }, this.#starting.signal);
@@ -198,7 +188,7 @@ export class JobClient {
   ): PoolFuture<unknown> {
     this.checkOpen();
     const id = `${this.#idPrefix}-${++this.#seq}`;
-    const entry = this.#jobs.create(id, (e) => this.#cancel(e));
+    const entry = this.#jobs.create(id, (e) => this.#revoker.cancel(e));
     entry.batch = batch;
     const { future } = entry;
     if (this.#broken !== undefined) {
@@ -240,12 +230,12 @@ export class JobClient {
       const stopTimer = timeout === undefined ? undefined : startTimer(
         timeout,
         () =>
-          this.#stop(
+          this.#revoker.stop(
             entry,
             new TimeoutError(`The task did not finish within ${timeout} ms`),
           ),
       );
-      const onAbort = () => this.#stop(entry, undefined);
+      const onAbort = () => this.#revoker.stop(entry, undefined);
       signal?.addEventListener("abort", onAbort, { once: true });
       entry.cleanup = () => {
         stopTimer?.();
@@ -265,15 +255,20 @@ export class JobClient {
     this.checkOpen();
     const existing = this.#jobs.get(id);
     if (existing !== undefined) return existing.future;
-    const entry = this.#jobs.create(id, (e) => this.#cancel(e));
+    const entry = this.#jobs.create(id, (e) => this.#revoker.cancel(e));
     entry.where = "added";
     if (this.#broken !== undefined) {
       entry.future.setException(this.#broken);
       return entry.future;
     }
     this.#jobs.add(entry);
-    this.#track(this.#ready.then(() => this.#lookUp([entry])));
+    this.#track(this.#ready.then(() => this.#outcomes.lookUp([entry])));
     return entry.future;
+  }
+
+  /** See {@linkcode JobRevoker.revoke}. */
+  revoke(future: unknown): Promise<boolean> {
+    return this.#revoker.revoke(future);
   }
 
   #flush(): void {
@@ -307,212 +302,10 @@ export class JobClient {
     this.#track(adding);
   }
 
-  /**
-   * The future's cancel(): `true` only for a job that has not been sent,
-   * which then never is. A job in Redis (or on its way) needs Redis's
-   * answer: {@linkcode JobClient.revoke}; an abandoned `map` revokes its
-   * chunks that way.
-   */
-  #cancel(entry: Entry): boolean {
-    if (entry.claimed || !this.#jobs.has(entry)) return false;
-    if (entry.where === "outbox") {
-      entry.job = undefined;
-      this.#jobs.finish(entry);
-      return true;
-    }
-    if (entry.batch) this.#track(this.#revokeEntry(entry));
-    return false;
-  }
-
-  /**
-   * Takes back a job no worker has claimed: `true` if it is removed (its
-   * future cancelled, and it never runs), `false` if a worker claimed it
-   * or it ended.
-   *
-   * @throws {TypeError} For a future this client did not make.
-   */
-  revoke(future: unknown): Promise<boolean> {
-    const id = this.#jobs.idOf(future);
-    if (id === undefined) {
-      if (future instanceof Future && future.done()) {
-        return Promise.resolve(future.cancelled());
-      }
-      return Promise.reject(
-        new TypeError("revoke() takes a future of this executor"),
-      );
-    }
-    return this.#revokeEntry(this.#jobs.get(id)!);
-  }
-
-  async #revokeEntry(entry: Entry): Promise<boolean> {
-    if (entry.where === "outbox") return entry.future.cancel();
-    if (entry.adding !== undefined) await entry.adding;
-    if (!this.#jobs.has(entry)) return entry.future.cancelled();
-    if (entry.claimed || !await this.#revokeJob(entry.id)) return false;
-    if (this.#jobs.has(entry)) this.#jobs.cancel(entry);
-    return true;
-  }
-
-  /** Revokes a job in Redis; see {@linkcode revokeJob}. */
-  async #revokeJob(id: string): Promise<boolean> {
-    const { prefix, queue } = this.#config;
-    this.#revoked.add(id);
-    const removed = await revokeJob(this.#queue, prefix, queue, id);
-    if (!removed) this.#revoked.delete(id);
-    return removed;
-  }
-
-  /** Makes sure a job that no worker claimed never runs, or stops it. */
-  #withdraw(entry: Entry): void {
-    if (entry.where === "outbox") {
-      entry.job = undefined;
-      return;
-    }
-    const { id, adding } = entry;
-    this.#track(
-      (async () => {
-        if (adding !== undefined) await adding;
-        if (!await this.#revokeJob(id)) this.#stopOnWorker(id);
-      })(),
-    );
-  }
-
-  /** Best effort: the worker running the job stops it. */
-  #stopOnWorker(id: string): void {
-    const { prefix, queue } = this.#config;
-    this.#track(
-      this.#queue.client.then((client) =>
-        raw(client).call("PUBLISH", cancelChannel(prefix, queue), id)
-      ).catch(() => {}),
-    );
-  }
-
-  /** A timeout (with its error) or an abort (without) stops a task. */
-  #stop(entry: Entry, error: TimeoutError | undefined): void {
-    if (!this.#jobs.has(entry)) return;
-    if (entry.claimed) {
-      // Its outcome is dropped.
-      this.#stopOnWorker(entry.id);
-    } else {
-      this.#withdraw(entry);
-    }
-    if (error === undefined) this.#jobs.cancel(entry);
-    else this.#jobs.fail(entry, error);
-  }
-
-  #onActive(id: string): void {
-    const entry = this.#jobs.get(id);
-    if (entry !== undefined) this.#jobs.claim(entry);
-    else if (this.#revoked.delete(id)) this.#jobs.stats.lateCancels++;
-  }
-
-  #onCompleted(id: string, returnvalue: unknown): void {
-    const entry = this.#jobs.get(id);
-    if (entry === undefined) return;
-    let value: unknown;
-    try {
-      value = decode(returnvalue);
-    } catch (error) {
-      this.#jobs.fail(entry, error);
-      return;
-    }
-    this.#jobs.complete(entry, value);
-  }
-
-  /**
-   * A failed job: the worker left the whole error in the job hash (read
-   * here unless the caller has it), BullMQ's `failedReason` keeps only the
-   * message; without it, BullMQ failed the job itself (its workers died).
-   */
-  #onFailed(id: string, reason: string, stored: string | null): void {
-    const entry = this.#jobs.get(id);
-    if (entry === undefined) return;
-    if (stored !== null) {
-      this.#jobs.fail(entry, this.#errorFrom(stored, reason));
-      return;
-    }
-    const { prefix, queue } = this.#config;
-    this.#track(
-      this.#queue.client.then((client) =>
-        raw(client).call("HGET", jobKey(prefix, queue, id), ERROR_FIELD)
-      ).then(
-        (value) => {
-          if (!this.#jobs.has(entry)) return;
-          this.#jobs.fail(
-            entry,
-            typeof value === "string"
-              ? this.#errorFrom(value, reason)
-              : stalledError(id, reason),
-          );
-        },
-        (error) => {
-          if (this.#jobs.has(entry)) this.#jobs.fail(entry, error);
-        },
-      ),
-    );
-  }
-
-  #errorFrom(stored: string, reason: string): unknown {
-    try {
-      return reviveError(decode(JSON.parse(stored)) as MarshalledError);
-    } catch {
-      return new Error(reason);
-    }
-  }
-
-  /** Someone removed the job (or Redis lost it): the future is cancelled. */
-  #onRemoved(id: string, why = "was removed from the queue"): void {
-    this.#revoked.delete(id);
-    const entry = this.#jobs.get(id);
-    if (entry !== undefined) this.#jobs.cancel(entry, `Job ${id} ${why}`);
-  }
-
-  /**
-   * Looks up pending jobs: those without news for a while, or all of them
-   * after a reconnection.
-   */
+  /** Looks up pending jobs (see {@linkcode JobOutcomes.sweep}), counts workers. */
   #sweep(all: boolean): void {
-    const now = performance.now();
-    const entries = this.#jobs.values().filter((e) =>
-      e.where === "added" && (all || e.nextCheck <= now)
-    );
-    for (const entry of entries) {
-      entry.checkEvery = Math.min(
-        Math.max(2 * entry.checkEvery, SWEEP_INTERVAL),
-        MAX_CHECK_EVERY,
-      );
-      entry.nextCheck = now + entry.checkEvery;
-    }
-    if (entries.length > 0) this.#track(this.#lookUp(entries));
+    this.#outcomes.sweep(all);
     this.#countWorkers();
-  }
-
-  async #lookUp(entries: Entry[]): Promise<void> {
-    const client: RawRedis = raw(await this.#queue.client);
-    const { prefix, queue } = this.#config;
-    // A lost connection aborts the reads; the reconnection sweeps anew.
-    const states = await readJobStates(
-      client,
-      prefix,
-      queue,
-      entries.map((e) => e.id),
-    ).catch(() => []);
-    entries.forEach((entry, i) => {
-      const job = states[i];
-      if (job === undefined || !this.#jobs.has(entry)) return;
-      switch (job.state) {
-        case "gone":
-          return this.#onRemoved(entry.id, "is no longer in Redis");
-        case "active":
-          return this.#onActive(entry.id);
-        case "completed":
-          return this.#onCompleted(entry.id, job.value);
-        case "failed":
-          return this.#onFailed(entry.id, job.reason, job.stored);
-        case "unreadable":
-          return this.#jobs.fail(entry, job.error);
-      }
-    });
   }
 
   #countWorkers(): void {
@@ -535,7 +328,7 @@ export class JobClient {
       for (const entry of this.#jobs.values()) {
         if (entry.claimed) continue;
         if (entry.where === "outbox") entry.future.cancel();
-        else this.#track(this.#revokeEntry(entry));
+        else this.#track(this.#revoker.revokeEntry(entry));
       }
     }
     this.#closing ??= this.#jobs.idle().then(() => this.#closeConnections());

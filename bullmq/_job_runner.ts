@@ -3,7 +3,12 @@
 // its function, run it on the local pool (short module tasks through the
 // coalescer), and report the encoded value or the marshalled error.
 import { moduleTask, type TaskFunction } from "@concurrent/futures";
-import { cloneableError, marshalError } from "@concurrent/futures/_internal";
+import {
+  cloneableError,
+  explainTaskError,
+  marshalError,
+  reviveFunctionSource,
+} from "@concurrent/futures/_internal";
 import { decode, encode } from "./_codec.ts";
 import { type CallOutcome, Coalescer, type LocalPool } from "./_coalescer.ts";
 import { type JobData, PROTOCOL, type TaskRef } from "./_protocol.ts";
@@ -19,7 +24,7 @@ export interface JobRunnerOptions {
   tasks: ReadonlySet<string>;
   /** Runs plain functions sent by their source (`--allow-source`). */
   allowSource: boolean;
-  /** The largest result, in bytes as stored. */
+  /** The largest argument list and result, in bytes as stored. */
   maxPayloadBytes: number;
   /**
    * The pool runs tasks on this thread (an `AsyncPoolExecutor`): a message
@@ -28,12 +33,18 @@ export interface JobRunnerOptions {
   inline: boolean;
 }
 
+/** The outcome of a job that failed with `error`. */
+export function failure(error: unknown): CallOutcome {
+  return { ok: false, error: cloneableError(marshalError(error)) };
+}
+
 export class JobRunner {
   #pool: LocalPool;
   #options: JobRunnerOptions;
   #coalescer: Coalescer;
   #modules = new Map<string, TaskFunction<unknown[], unknown>>();
   #revived = new Map<string, TaskFunction<unknown[], unknown>>();
+  #revivals = 0;
   /** Jobs being run now. */
   active = 0;
 
@@ -61,10 +72,22 @@ export class JobRunner {
         );
       }
       // Checked before the arguments are even decoded.
-      const [task, url] = this.#taskOf(job.fn);
-      const args = decode(job.args) as unknown[];
+      const [task, url] = this.#taskOf(job.fn, id);
+      const args = decode(
+        job.args,
+        this.#options.maxPayloadBytes,
+        job.batch ? "The chunk's items" : "The task's arguments",
+      ) as unknown[];
       if (!Array.isArray(args)) {
         throw new TypeError(`Job ${id} has no argument list`);
+      }
+      // Each item takes a byte at least as sent: a longer list is mostly
+      // holes, which a chunk would walk one by one.
+      const sent = (job.args as { b?: string }).b?.length;
+      if (sent !== undefined && args.length > sent) {
+        throw new TypeError(
+          `Job ${id} has an argument list of ${args.length} items in ${sent} bytes: holes, not items`,
+        );
       }
       if (!job.batch && url !== undefined && !this.#options.inline) {
         return await this.#coalescer.run(
@@ -97,7 +120,9 @@ export class JobRunner {
         ),
       };
     } catch (error) {
-      return { ok: false, error: cloneableError(marshalError(error)) };
+      // A plain function's closure over a name it cannot see says why, as
+      // on the pools (which explain their own; this covers --pool async).
+      return failure(explainTaskError(error));
     } finally {
       this.active--;
     }
@@ -107,12 +132,18 @@ export class JobRunner {
    * The function a job names, and for a module task the absolute URL of its
    * module, which must be one this worker serves.
    *
-   * @throws {TypeError} For a module it was not started with, or a plain
-   * function without `allowSource`.
+   * @throws {TypeError} For a module it was not started with, a plain
+   * function without `allowSource`, or a reference that names no task.
    */
   #taskOf(
     ref: TaskRef,
+    id: string,
   ): [TaskFunction<unknown[], unknown>, string | undefined] {
+    if (Array.isArray(ref) || !("url" in ref || "code" in ref)) {
+      throw new TypeError(
+        `Job ${id} names no task: neither a module export nor a function's source`,
+      );
+    }
     if ("url" in ref) {
       const { url: given, name } = ref;
       if (typeof given !== "string" || typeof name !== "string") {
@@ -148,7 +179,12 @@ export class JobRunner {
     }
     let fn = this.#revived.get(ref.code);
     if (fn === undefined) {
-      fn = new Function(`return (${ref.code}\n);`)();
+      // Revived as the pools revive a source: the worker's own globals
+      // (name, self, close, ...) are hidden from it.
+      fn = reviveFunctionSource(++this.#revivals, ref.code) as TaskFunction<
+        unknown[],
+        unknown
+      >;
       if (typeof fn !== "function") {
         throw new TypeError("The task's source is not a function");
       }

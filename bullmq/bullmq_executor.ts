@@ -1,106 +1,22 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 import type {
   Executor,
-  ExecutorStats,
   Future,
   MapOptions,
   RunOptions,
   ShutdownOptions,
   TaskFunction,
 } from "@concurrent/futures";
-import {
-  checkPositiveInteger,
-  checkRunCall,
-  checkTimeout,
-  functionSource,
-  isModuleTask,
-  mapTasks,
-} from "@concurrent/futures/_internal";
-import { parseConnection, type RedisConnection } from "./_connection.ts";
+import { checkRunCall, mapTasks } from "@concurrent/futures/_internal";
+import type { BullMQExecutorOptions } from "./bullmq_executor_options.ts";
+import type { BullMQExecutorStats } from "./bullmq_executor_stats.ts";
+import { executorConfig } from "./_executor_config.ts";
 import { JobClient } from "./_job_client.ts";
-import {
-  checkQueueName,
-  DEFAULT_LOCK_DURATION,
-  DEFAULT_MAX_CRASHES,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_STALLED_INTERVAL,
-  type TaskRef,
-} from "./_protocol.ts";
+import { taskRef } from "./_task_ref.ts";
 
 export type { RedisConnection, RedisEndpoint } from "./_connection.ts";
-
-/** Options for {@linkcode BullMQExecutor}. */
-export interface BullMQExecutorOptions {
-  /** The BullMQ queue's name; workers started with `--queue` serve it. */
-  queue: string;
-  /**
-   * Redis: a `redis://` (or `rediss://`) URL, or `{ host, port }`. Every
-   * machine of the cluster must reach the same Redis.
-   */
-  connection: RedisConnection;
-  /** BullMQ's key prefix. @default {"bull"} */
-  prefix?: string;
-  /**
-   * Milliseconds a worker's claim on a job lasts without renewal (workers
-   * renew it every half of that while the job runs). When a worker dies,
-   * its job is handed on after this plus at most two `stalledInterval`s.
-   * Workers started after this executor use it. @default {5000}
-   */
-  lockDuration?: number;
-  /**
-   * Milliseconds between the workers' checks for jobs whose worker died
-   * (BullMQ's stalled-job check). Workers started after this executor use
-   * it. @default {2500}
-   */
-  stalledInterval?: number;
-  /**
-   * Milliseconds a finished job, with its result or error, stays in Redis,
-   * where {@linkcode BullMQExecutor.attach} finds it, also from another
-   * process; `Infinity` keeps them until they are removed. A failed job
-   * stays at least a minute, as its executor reads the error's class and
-   * stack from it. @default {3600000}
-   */
-  keepResults?: number;
-  /**
-   * Milliseconds to reach Redis, at the start and whenever the connection
-   * is lost; then the executor is broken: its pending futures fail with
-   * `BrokenExecutorError`. A shorter outage loses nothing: submissions
-   * whose add did not reach Redis are sent again, under the same job ids,
-   * once it is back. @default {5000}
-   */
-  connectTimeout?: number;
-  /**
-   * The largest argument list (or `map` chunk) and result, in bytes as
-   * stored in Redis. A larger one fails its own future with a `RangeError`
-   * naming both sizes, before anything large is written to Redis; the
-   * worker lives on. Workers started after this executor use it.
-   * @default {67108864} (64 MiB)
-   */
-  maxPayloadBytes?: number;
-  /**
-   * How often a job whose run kills its worker process (out of memory, a
-   * `Deno.exit`, a signal) is handed to another worker: it runs at most
-   * `maxCrashes + 1` times, then its future fails with
-   * `WorkerCrashedError` (BullMQ's `maxStalledCount`). Workers started
-   * after this executor use it. @default {1}
-   */
-  maxCrashes?: number;
-}
-
-/** {@linkcode ExecutorStats} and the cancellations that came too late. */
-export interface BullMQExecutorStats extends ExecutorStats {
-  /**
-   * Worker connections on the queue, from all machines, as last counted
-   * (every few seconds).
-   */
-  workers: number;
-  /**
-   * Jobs whose `cancel()` or `revoke()` said `true` but that a worker
-   * claimed anyway. Claims and revokes are atomic against each other in
-   * Redis, so this stays 0; it is counted to prove it.
-   */
-  lateCancels: number;
-}
+export type { BullMQExecutorOptions } from "./bullmq_executor_options.ts";
+export type { BullMQExecutorStats } from "./bullmq_executor_stats.ts";
 
 /**
  * The `Executor` interface over a BullMQ queue on Redis: tasks run on worker
@@ -185,54 +101,7 @@ export class BullMQExecutor implements Executor {
    * ```
    */
   constructor(options: BullMQExecutorOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError("BullMQExecutor needs { queue, connection }");
-    }
-    const {
-      queue,
-      connection,
-      prefix = "bull",
-      lockDuration = DEFAULT_LOCK_DURATION,
-      stalledInterval = DEFAULT_STALLED_INTERVAL,
-      keepResults = 3_600_000,
-      connectTimeout = 5000,
-      maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
-      maxCrashes = DEFAULT_MAX_CRASHES,
-    } = options;
-    checkQueueName(queue);
-    if (typeof prefix !== "string" || prefix === "") {
-      throw new TypeError("The prefix must be a non-empty string");
-    }
-    for (
-      const [value, what] of [
-        [lockDuration, "lockDuration"],
-        [stalledInterval, "stalledInterval"],
-        [keepResults, "keepResults"],
-        [connectTimeout, "connectTimeout"],
-      ] as const
-    ) {
-      checkTimeout(value, what);
-      if (value === 0 && what !== "keepResults") {
-        throw new RangeError(`${what} must be more than 0 ms`);
-      }
-    }
-    checkPositiveInteger(maxPayloadBytes, "maxPayloadBytes");
-    if (!Number.isInteger(maxCrashes) || maxCrashes < 0) {
-      throw new RangeError(
-        `maxCrashes must be an integer of 0 or more, got ${maxCrashes}`,
-      );
-    }
-    this.#client = new JobClient({
-      queue,
-      connection: parseConnection(connection),
-      prefix,
-      lockDuration: Math.min(lockDuration, 2 ** 31 - 1),
-      stalledInterval: Math.min(stalledInterval, 2 ** 31 - 1),
-      keepResults,
-      connectTimeout,
-      maxPayloadBytes,
-      maxCrashes,
-    });
+    this.#client = new JobClient(executorConfig(options));
   }
 
   /**
@@ -535,20 +404,4 @@ export class BullMQExecutor implements Executor {
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
   }
-}
-
-/** What a job says of its function, and the job's name in BullMQ. */
-function taskRef(fn: unknown): [TaskRef, string] {
-  if (isModuleTask(fn)) {
-    return [{ url: fn.url, name: fn.exportName }, fn.exportName];
-  }
-  if (typeof fn !== "function") {
-    throw new TypeError(
-      `The task must be a function or a moduleTask(), got ${
-        fn === null ? "null" : typeof fn
-      }`,
-    );
-  }
-  const { code } = functionSource(fn as (...args: never[]) => unknown);
-  return [{ code }, fn.name || "function"];
 }

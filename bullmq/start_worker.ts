@@ -1,5 +1,5 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-import { type Job, Queue, Worker } from "bullmq";
+import { type Job, Queue } from "bullmq";
 import {
   AsyncPoolExecutor,
   ProcessPoolExecutor,
@@ -12,7 +12,8 @@ import {
 } from "@concurrent/futures/_internal";
 import { encode } from "./_codec.ts";
 import type { LocalPool } from "./_coalescer.ts";
-import { JobRunner } from "./_job_runner.ts";
+import { failure, JobRunner } from "./_job_runner.ts";
+import { GuardedWorker } from "./_guarded_worker.ts";
 import {
   parseConnection,
   redactUrl,
@@ -22,16 +23,12 @@ import {
 import {
   cancelChannel,
   checkQueueName,
-  DEFAULT_LOCK_DURATION,
-  DEFAULT_MAX_CRASHES,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_STALLED_INTERVAL,
   ERROR_FIELD,
   jobKey,
-  settingsKey,
 } from "./_protocol.ts";
 import { raw, type RawRedis } from "./_raw_redis.ts";
 import { loadTaskModules } from "./_task_modules.ts";
+import { readSettings } from "./_worker_settings.ts";
 
 /** Options for {@linkcode startWorker}. */
 export interface StartWorkerOptions {
@@ -90,7 +87,10 @@ export interface RunningWorker extends AsyncDisposable {
   readonly stalledInterval: number;
   /** How often a job may kill its worker process and be tried again. */
   readonly maxCrashes: number;
-  /** The largest result, in bytes as stored in Redis. */
+  /**
+   * The largest argument list and result, in bytes as stored in Redis; a
+   * job larger than this plus 1 MiB is not read.
+   */
   readonly maxPayloadBytes: number;
   /** The modules it serves, as absolute URLs. */
   readonly tasks: readonly string[];
@@ -105,6 +105,9 @@ export interface RunningWorker extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** The longest job id a stop request may name. */
+const MAX_JOB_ID = 1024;
+
 const STORE_ERROR =
   `if redis.call("EXISTS", KEYS[1]) == 1 then redis.call("HSET", KEYS[1], ARGV[1], ARGV[2]) end return 0`;
 
@@ -118,7 +121,10 @@ const STORE_ERROR =
  * plain functions sent as source): a job naming any other module (another
  * file, a `node:` built-in, `data:`, `blob:`, `http:`, however it is
  * spelled) fails at once. The `maxCrashes` and `maxPayloadBytes` of the
- * executors on the queue, like their lock settings, are read from Redis.
+ * executors on the queue, like their lock settings, are read from Redis (a
+ * value that is not an integer in its range gives way to the default, with
+ * a warning on the console). A job too large or malformed to read fails
+ * with a `RangeError` or `TypeError` that says why, and the worker goes on.
  *
  * @param options `queue`, `connection`, `tasks`, `concurrency`, `pool`,
  * `allowSource`, `prefix`, `lockDuration`, `stalledInterval`,
@@ -200,7 +206,7 @@ export async function startWorker(
   // What is open so far, closed in reverse if the start fails half-way.
   const opened: (() => unknown)[] = [() => admin.close()];
   let pool: LocalPool;
-  let worker: Worker;
+  let worker: GuardedWorker;
   let subscriber: RawRedis;
   let lockDuration: number;
   let stalledInterval: number;
@@ -208,41 +214,11 @@ export async function startWorker(
   let maxPayloadBytes: number;
   const stats = { running: 0, completed: 0, failed: 0 };
   try {
-    const published = await client.call(
-      "HMGET",
-      settingsKey(prefix, queue),
-      "lockDuration",
-      "stalledInterval",
-      "maxCrashes",
-      "maxPayloadBytes",
-    ) as (string | null)[];
-    const setting = (
-      given: number | undefined,
-      stored: string | null,
-      d: number,
-      min = 1,
-    ) =>
-      given ??
-        (stored !== null && Number.isInteger(Number(stored)) &&
-            Number(stored) >= min
-          ? Number(stored)
-          : d);
-    lockDuration = setting(
-      options.lockDuration,
-      published[0],
-      DEFAULT_LOCK_DURATION,
-    );
-    stalledInterval = setting(
-      options.stalledInterval,
-      published[1],
-      DEFAULT_STALLED_INTERVAL,
-    );
-    maxCrashes = setting(undefined, published[2], DEFAULT_MAX_CRASHES, 0);
-    maxPayloadBytes = setting(
-      undefined,
-      published[3],
-      DEFAULT_MAX_PAYLOAD_BYTES,
-    );
+    ({ lockDuration, stalledInterval, maxCrashes, maxPayloadBytes } =
+      await readSettings(client, prefix, queue, {
+        lockDuration: options.lockDuration,
+        stalledInterval: options.stalledInterval,
+      }));
 
     const poolOptions = {
       maxWorkers: concurrency,
@@ -290,7 +266,11 @@ export async function startWorker(
         throw new Error("stopped by its executor");
       }
       stats.running++;
-      const outcome = await runner.run(job.data, String(job.id), signal);
+      // A job too large or malformed to be read fails here, with the reason.
+      const refusal = worker.refusal(job);
+      const outcome = refusal === undefined
+        ? await runner.run(job.data, String(job.id), signal)
+        : failure(refusal);
       stats.running--;
       stats.completed++;
       if (outcome.ok) return outcome.value;
@@ -308,7 +288,7 @@ export async function startWorker(
       throw jobError(outcome.error);
     };
 
-    worker = new Worker(queue, processor, {
+    worker = new GuardedWorker(queue, processor, {
       connection: redis,
       prefix,
       concurrency,
@@ -319,7 +299,7 @@ export async function startWorker(
       maxStalledCount: maxCrashes,
       // After a lost connection, try again soon (BullMQ waits 15 s).
       runRetryDelay: 500,
-    });
+    }, maxPayloadBytes);
     opened.push(() => worker.close(true));
     let lastLog = 0;
     worker.on("error", (error) => {
@@ -339,6 +319,9 @@ export async function startWorker(
     opened.push(() => subscriber.disconnect());
     subscriber.on("error", () => {});
     subscriber.on("message", (_channel: string, id: string) => {
+      // Anyone who can reach Redis can publish here: what cannot be a job id
+      // of an executor is not kept.
+      if (id.length > MAX_JOB_ID) return;
       if (!worker.cancelJob(id, "stopped by its executor")) stopEarly(id);
     });
     await subscriber.subscribe(cancelChannel(prefix, queue));

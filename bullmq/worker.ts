@@ -66,8 +66,10 @@ Tasks are module exports (moduleTask) of the --tasks modules. A job names
 its module by URL, so the worker machines need the same module at the same
 URL as the submitting program: deploy the same code to every machine at
 the same path, or serve it over https:. The executor's maxPayloadBytes
-(largest result) and maxCrashes (how often a job that kills this process is
-tried again) are read from Redis, like its lock settings.
+(largest argument list or result; a job larger than it plus 1 MiB is not
+read) and maxCrashes (how often a job that kills this process is tried
+again) are read from Redis, like its lock settings; one that is not an
+integer in its range is replaced by its default, with a warning.
 
 Plain functions travel as source text and run only with --allow-source:
 whoever can write to the Redis could then run any code on this machine, so

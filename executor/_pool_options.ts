@@ -1,5 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The options both worker pools share, checked once for both.
+import { hardwareConcurrency } from "./_runtime.ts";
 import { checkTimeout } from "../future/_timeout.ts";
 import type { TaskFunction } from "./executor.ts";
 import type { PoolConfig } from "./_pool.ts";
@@ -32,7 +33,7 @@ export function poolConfig(
   transport: TransportFactory,
 ): PoolConfig {
   const {
-    maxWorkers = Math.max(1, navigator.hardwareConcurrency ?? 1),
+    maxWorkers = hardwareConcurrency(),
     minWorkers = 0,
     initializer,
     initargs = [],

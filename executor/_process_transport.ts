@@ -59,6 +59,8 @@ import type {
 import { encodeMessage, MessageError, MessageReader } from "./_process_wire.ts";
 import { checkFromChild } from "./_process_check.ts";
 import { permissionFlags } from "./_permission_flags.ts";
+import { checkV8Flags } from "./_process_support.ts";
+export { checkProcessSupport } from "./_process_support.ts";
 // Not run here: imported so that the child's modules are cached.
 import "./_process_child.ts";
 
@@ -102,46 +104,6 @@ export interface ProcessTransport extends Transport {
    * closed, whether it died or was killed.
    */
   readonly closed: Promise<void>;
-}
-
-/**
- * Throws unless this program may start the pool's child processes: it
- * needs `--allow-run` (for the Deno binary) and `--allow-env`, and must not
- * be a `deno compile`d binary nor run on Windows.
- *
- * @throws {Deno.errors.NotCapable} Without those permissions.
- * @throws {Deno.errors.NotSupported} In a compiled program, or on Windows
- * (where a child cannot read its channel as file descriptor 3).
- */
-export function checkProcessSupport(): void {
-  if ((Deno.build as { standalone?: boolean }).standalone) {
-    throw new Deno.errors.NotSupported(
-      "ProcessPoolExecutor cannot start child processes from a program " +
-        "made by deno compile: use WorkerPoolExecutor",
-    );
-  }
-  if (Deno.build.os === "windows") {
-    throw new Deno.errors.NotSupported(
-      "ProcessPoolExecutor does not run on Windows yet: use " +
-        "WorkerPoolExecutor",
-    );
-  }
-  const missing: string[] = [];
-  const run = Deno.permissions.querySync({
-    name: "run",
-    command: Deno.execPath(),
-  });
-  if (run.state !== "granted") missing.push("--allow-run");
-  if (Deno.permissions.querySync({ name: "env" }).state !== "granted") {
-    missing.push("--allow-env");
-  }
-  if (missing.length > 0) {
-    throw new Deno.errors.NotCapable(
-      `ProcessPoolExecutor runs tasks in child processes of ${Deno.execPath()}` +
-        `, which needs ${missing.join(" and ")}: run the program with ` +
-        `--allow-run --allow-env (or -A)`,
-    );
-  }
 }
 
 /** The flags a child needs to resolve modules as the parent does. */
@@ -223,11 +185,7 @@ export function processTransport(
   // Fail at once on bad input, not at the first spawn.
   permissionFlags(permissions);
   const v8Flags = options.v8Flags ?? [];
-  for (const flag of v8Flags) {
-    if (typeof flag !== "string" || flag.includes(",")) {
-      throw new RangeError(`v8Flags cannot hold ${JSON.stringify(flag)}`);
-    }
-  }
+  checkV8Flags(v8Flags);
   const check = options.check ?? checkFromChild;
   const fixed = [
     ...(v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : []),

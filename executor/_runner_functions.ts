@@ -113,7 +113,7 @@ export function revive(id: number | string, code: string): AnyFunction {
 }
 
 const NOT_DEFINED = /^(\S+) is not defined$/;
-const UNINITIALIZED = /^Cannot access '(\S+)' before initialization$/;
+const UNINITIALIZED = /^Cannot access '(\S+)' before initialization\.?$/;
 
 /**
  * Says why a plain function's own code met a name it cannot see: it was

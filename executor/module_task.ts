@@ -82,7 +82,7 @@ export function moduleTask<
   try {
     href = url instanceof URL || URL.canParse(url)
       ? new URL(url).href
-      : new URL(url, `file://${Deno.cwd()}/`).href;
+      : new URL(url, baseUrl()).href;
   } catch (error) {
     throw new TypeError(`moduleTask() got an invalid URL: ${url}`, {
       cause: error,
@@ -92,4 +92,14 @@ export function moduleTask<
     M,
     K
   >;
+}
+
+/** What a relative module path is relative to: the working directory. */
+function baseUrl(): string {
+  const cwd = (globalThis as { Deno?: { cwd?(): string } }).Deno?.cwd?.() ??
+    (globalThis as { process?: { cwd?(): string } }).process?.cwd?.();
+  if (cwd !== undefined) return `file://${cwd}/`;
+  // A page: relative to the page, as `import()` would read it.
+  return (globalThis as { location?: { href: string } }).location?.href ??
+    "file:///";
 }

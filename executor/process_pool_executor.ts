@@ -13,13 +13,24 @@ import { mapTasks } from "./_map.ts";
 import { Pool } from "./_pool.ts";
 import { taskSpec } from "./_task.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
-import { checkProcessSupport, processTransport } from "./_process_transport.ts";
+import { checkProcessSupport, checkV8Flags } from "./_process_support.ts";
+import { permissionFlags } from "./_permission_flags.ts";
+import { lazyTransport } from "./_lazy_transport.ts";
+import { isDeno, runtimeName } from "./_runtime.ts";
+import { NotSupportedError } from "../future/errors.ts";
 import { checkRunCall } from "./_run_options.ts";
+
+// Loaded when a pool is made, by a URL no bundler follows: a browser
+// bundle never sees its node: imports. It imports the child's entry, so
+// both are in Deno's cache before the first child starts (which then
+// waits on no network).
+const PROCESS_TRANSPORT = new URL("./_process_transport.ts", import.meta.url);
+type ProcessTransportModule = typeof import("./_process_transport.ts");
 
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
 export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
-  extends Omit<WorkerPoolExecutorOptions<A>, "permissions"> {
+  extends Omit<WorkerPoolExecutorOptions<A>, "permissions" | "workerUrl"> {
   /**
    * The child processes' sandbox, given to each as `--allow-*` flags:
    * `"inherit"` (every permission this program holds), `"none"`, or an
@@ -105,6 +116,8 @@ export class ProcessPoolExecutor implements Executor {
    *
    * @param options Every {@linkcode WorkerPoolExecutor} option, with
    * `permissions` for the children's flags, and `v8Flags`.
+   * @throws {NotSupportedError} Outside Deno (Node, Bun, browsers): use
+   * {@linkcode WorkerPoolExecutor} there.
    * @throws {Deno.errors.NotCapable} If this program lacks `--allow-run` or
    * `--allow-env` (both are needed to start the children; `-A` has them).
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
@@ -125,11 +138,28 @@ export class ProcessPoolExecutor implements Executor {
    */
   constructor(options: ProcessPoolExecutorOptions = {}) {
     const { permissions = "inherit", v8Flags } = options;
+    if (!isDeno) {
+      throw new NotSupportedError(
+        `ProcessPoolExecutor starts child processes of the Deno binary, ` +
+          `which ${runtimeName} cannot: use WorkerPoolExecutor, which runs ` +
+          `tasks on worker threads here`,
+      );
+    }
     checkProcessSupport();
+    // Checked now; the transport and its node: modules load on first use.
+    permissionFlags(permissions);
+    checkV8Flags(v8Flags ?? []);
     const config = poolConfig(
       options as CommonPoolOptions,
       "ProcessPoolExecutor",
-      processTransport({ permissions, v8Flags }),
+      lazyTransport(
+        () =>
+          (import(PROCESS_TRANSPORT.href) as Promise<ProcessTransportModule>)
+            .then(({ processTransport }) =>
+              processTransport({ permissions, v8Flags })
+            ),
+        false,
+      ),
     );
     config.carriesHostObjects = false;
     this.#maxWorkers = config.maxWorkers;

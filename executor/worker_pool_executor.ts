@@ -14,13 +14,15 @@ import { taskSpec } from "./_task.ts";
 import { checkRunCall } from "./_run_options.ts";
 import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
 import { workerTransport } from "./_worker_transport.ts";
+import { isDeno, runtimeName } from "./_runtime.ts";
+import { NotSupportedError } from "../future/errors.ts";
 
 /** Options for {@linkcode WorkerPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
 export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   /**
    * The most workers, and so the most tasks running at once (a positive
-   * integer). @default {navigator.hardwareConcurrency}
+   * integer). @default {navigator.hardwareConcurrency (Node 20: os.availableParallelism())}
    */
   maxWorkers?: number;
   /**
@@ -62,12 +64,25 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   permissions?: Deno.PermissionOptions;
   /** The pool's name; workers are named after it. */
   name?: string;
+  /**
+   * The URL of the workers' entry module. By default it is `_worker.ts`
+   * (or `.js`, matching this module's own extension) in the package's
+   * `executor/` folder, which holds when the package runs from its files
+   * (Deno, JSR, npm). A bundled program bundles that entry too and names
+   * it here, or places it as `_worker.js` beside the bundle (README,
+   * "Browsers and bundles").
+   */
+  workerUrl?: string | URL;
 }
 
 /**
- * Runs tasks in parallel on Deno Web Workers, as Python's
- * `ProcessPoolExecutor` runs them in processes: each worker is a separate
- * isolate, arguments and results are copied by structured clone.
+ * Runs tasks in parallel on Workers, as Python's `ProcessPoolExecutor`
+ * runs them in processes: each worker is a separate isolate, arguments and
+ * results are copied by structured clone. The Workers are the runtime's
+ * own: Deno's and Bun's Web Workers, module Web Workers in a browser,
+ * `node:worker_threads` on Node. Where there is no shared memory (a page
+ * without cross-origin isolation), the pool works by messages alone, and a
+ * task shipped to a worker counts as running.
  *
  * A task is a plain function, shipped to each worker once by its source
  * text (so it must be self-contained: no closure over outer variables; it
@@ -118,7 +133,8 @@ export class WorkerPoolExecutor implements Executor {
    * except `minWorkers` of them, which start now.
    *
    * @param options `maxWorkers`, `minWorkers`, `initializer`/`initargs`,
-   * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`.
+   * `maxTasksPerWorker`, `idleTimeout`, `permissions`, `name`, `workerUrl`.
+   * @throws {NotSupportedError} If `permissions` is given outside Deno.
    * @throws {RangeError} If `maxWorkers` or `maxTasksPerWorker` is not a
    * positive integer, `minWorkers` is not an integer from 0 to
    * `maxWorkers`, or `idleTimeout` is negative.
@@ -136,10 +152,16 @@ export class WorkerPoolExecutor implements Executor {
    * ```
    */
   constructor(options: WorkerPoolExecutorOptions = {}) {
+    if (options.permissions !== undefined && !isDeno) {
+      throw new NotSupportedError(
+        `WorkerPoolExecutor's permissions are Deno's; ${runtimeName} cannot ` +
+          `sandbox a worker: leave the option out`,
+      );
+    }
     const config = poolConfig(
       options as CommonPoolOptions,
       "WorkerPoolExecutor",
-      workerTransport(options.permissions),
+      workerTransport(options.permissions, options.workerUrl),
     );
     this.#maxWorkers = config.maxWorkers;
     // Without minWorkers, nothing starts before the first task.

@@ -153,3 +153,34 @@ export class WorkerCrashedError extends BrokenExecutorError {
     this.name = "WorkerCrashedError";
   }
 }
+
+/**
+ * Thrown when a part of the module cannot run on this runtime: a
+ * `ProcessPoolExecutor` outside Deno (use `WorkerPoolExecutor`, which runs
+ * everywhere), or Deno's `permissions` given to a pool on another runtime.
+ *
+ * @example Telling a missing feature apart from a failure
+ * ```ts
+ * import { NotSupportedError } from "@concurrent/futures";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new NotSupportedError("no child processes in a browser");
+ * assert.ok(error instanceof Error);
+ * assert.equal(error.name, "NotSupportedError");
+ * ```
+ */
+export class NotSupportedError extends Error {
+  /**
+   * Creates a `NotSupportedError`.
+   *
+   * @param message What this runtime cannot do, and what to use instead.
+   * @param options `cause`, if any.
+   */
+  constructor(
+    message = "This runtime does not support the operation",
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "NotSupportedError";
+  }
+}

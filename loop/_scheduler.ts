@@ -4,7 +4,6 @@
 // clock, and the pauses in which the host (promise callbacks, timers, I/O,
 // worker messages) gets its turn (docs/architecture.md, "The loop's round").
 
-import { setImmediate } from "node:timers";
 import { MAX_TIMER_DELAY } from "../future/_timeout.ts";
 import { InvalidStateError } from "../future/errors.ts";
 import type { EventLoop } from "./event_loop.ts";
@@ -16,6 +15,28 @@ import { state } from "./_state.ts";
 export interface Runnable {
   _run(): void;
 }
+
+// A macrotask: setImmediate where the runtime has one (Deno, Node, Bun),
+// else a MessageChannel message (browsers), which, unlike setTimeout(0),
+// is not clamped to 4 ms once nested.
+const macrotask: (callback: () => void) => void = (() => {
+  const immediate = (globalThis as {
+    setImmediate?: (callback: () => void) => unknown;
+  }).setImmediate;
+  if (typeof immediate === "function") {
+    return (callback) => void immediate(callback);
+  }
+  const callbacks: (() => void)[] = [];
+  let channel: MessageChannel | undefined;
+  return (callback) => {
+    if (channel === undefined) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => callbacks.shift()!();
+    }
+    callbacks.push(callback);
+    channel.port2.postMessage(null);
+  };
+})();
 
 // How long the loop runs callbacks before it lets the host run promise
 // callbacks, timers, I/O and worker messages.
@@ -125,7 +146,7 @@ export class Scheduler {
       ? when !== Infinity && this.outside === 0
       : when <= performance.now();
     if (this.ready.length > 0 || this.stopping || due) {
-      return new Promise((resolve) => setImmediate(resolve));
+      return new Promise((resolve) => macrotask(resolve));
     }
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -10,12 +10,17 @@ import {
   WorkerPoolExecutor,
 } from "../mod.ts";
 
+const isDeno = typeof Deno.version?.deno === "string";
 type Pool = Executor & { readonly stats: ExecutorStats };
 const executors: [string, () => Pool][] = [
   ["WorkerPoolExecutor", () => new WorkerPoolExecutor({ maxWorkers: 2 })],
   ["ProcessPoolExecutor", () => new ProcessPoolExecutor({ maxWorkers: 2 })],
   ["AsyncPoolExecutor", () => new AsyncPoolExecutor({ maxWorkers: 2 })],
-];
+  // Child processes are Deno's (the portable suite runs this file elsewhere).
+].filter(([name]) => isDeno || name !== "ProcessPoolExecutor") as [
+  string,
+  () => Pool,
+][];
 
 const sleepThen = (ms: number) =>
   new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
@@ -169,7 +174,11 @@ for (const [name, make] of executors) {
 }
 
 Deno.test("map with chunksize 1: an item that cannot be cloned fails in its turn", async () => {
-  for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
+  for (
+    const Pool of isDeno
+      ? [WorkerPoolExecutor, ProcessPoolExecutor]
+      : [WorkerPoolExecutor]
+  ) {
     await using ex = new Pool({ maxWorkers: 2 });
     const seen: unknown[] = [];
     const items: unknown[] = [1, 2, 3, () => 4, 5];

@@ -1,5 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // A Redis server, workers in this process and an executor, per test.
+import { Queue } from "bullmq";
 import { moduleTask } from "@concurrent/futures";
 import {
   BullMQExecutor,
@@ -125,6 +126,20 @@ export class Cluster implements AsyncDisposable {
     });
     this.workers.push(worker);
     return worker;
+  }
+
+  /**
+   * A BullMQ queue on the cluster's queue, as any other client of Redis
+   * would open it (to look at jobs, or write them raw); `await using`
+   * closes it.
+   */
+  openQueue(): Queue & AsyncDisposable {
+    const queue = new Queue(this.queue, {
+      connection: { port: this.redis.port },
+    });
+    return Object.assign(queue, {
+      [Symbol.asyncDispose]: () => queue.close(),
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -2,7 +2,6 @@
 // A worker runs only what it was started to run (--tasks), as an attacker
 // who can write jobs to Redis would try it, and never prints a credential.
 import assert from "node:assert/strict";
-import { Queue } from "bullmq";
 import { BrokenExecutorError } from "@concurrent/futures";
 import { BullMQExecutor } from "../mod.ts";
 import { PROTOCOL } from "../_protocol.ts";
@@ -78,66 +77,60 @@ redisTest(
       for (const pool of ["worker", "async"] as const) {
         await using c = await Cluster.start({ pool });
         // What an attacker with write access to Redis adds: raw jobs.
-        const queue = new Queue(c.queue, {
-          connection: { port: c.redis.port },
-        });
-        try {
-          const modules = refusedModules(markers, httpUrl);
-          const names = [
-            "run",
-            "writeFileSync",
-            "execSync",
-          ];
-          const futures = [];
-          for (const [i, url] of modules.entries()) {
-            for (const name of names) {
-              const id = `attack-${i}-${name}`;
-              const args = name === "execSync"
-                ? [`touch ${markers}/ran-shell`]
-                : [`${markers}/ran-fs`, "x"];
-              await queue.add(name, {
-                v: PROTOCOL,
-                fn: { url, name },
-                args: { j: args },
-              }, { jobId: id });
-              futures.push([url, c.ex.attach(id)] as const);
-            }
-          }
-          for (const [url, future] of futures) {
-            const error = await future.exception(10_000) as Error;
-            assert.ok(error instanceof TypeError, `${url}: ${error}`);
-            assert.ok(
-              error.message.includes(
-                `does not serve the module ${JSON.stringify(url)}`,
-              ),
-              `${JSON.stringify(url)}: ${error.message}`,
-            );
-            assert.match(error.message, /--tasks/);
-          }
-          // The served module runs, however it is spelled: it resolves to
-          // the same URL, and that URL is what is imported.
-          const served = FIXTURE_TASKS.href;
-          for (
-            const [i, url] of [
-              ` ${served.slice(0, 9)}\t${served.slice(9)}`,
-              served.replace("file://", "file://localhost"),
-              served.replace("/tests/", "/tests/../tests/"),
-            ].entries()
-          ) {
-            await queue.add("add", {
+        await using queue = c.openQueue();
+        const modules = refusedModules(markers, httpUrl);
+        const names = [
+          "run",
+          "writeFileSync",
+          "execSync",
+        ];
+        const futures = [];
+        for (const [i, url] of modules.entries()) {
+          for (const name of names) {
+            const id = `attack-${i}-${name}`;
+            const args = name === "execSync"
+              ? [`touch ${markers}/ran-shell`]
+              : [`${markers}/ran-fs`, "x"];
+            await queue.add(name, {
               v: PROTOCOL,
-              fn: { url, name: "add" },
-              args: { j: [2, i] },
-            }, { jobId: `served-${i}` });
-            assert.equal(
-              await c.ex.attach(`served-${i}`).result(10_000),
-              2 + i,
-            );
+              fn: { url, name },
+              args: { j: args },
+            }, { jobId: id });
+            futures.push([url, c.ex.attach(id)] as const);
           }
-          assert.equal(await c.ex.submit(tasks.add, 1, 2).result(), 3);
-        } finally {
-          await queue.close();
         }
+        for (const [url, future] of futures) {
+          const error = await future.exception(10_000) as Error;
+          assert.ok(error instanceof TypeError, `${url}: ${error}`);
+          assert.ok(
+            error.message.includes(
+              `does not serve the module ${JSON.stringify(url)}`,
+            ),
+            `${JSON.stringify(url)}: ${error.message}`,
+          );
+          assert.match(error.message, /--tasks/);
+        }
+        // The served module runs, however it is spelled: it resolves to
+        // the same URL, and that URL is what is imported.
+        const served = FIXTURE_TASKS.href;
+        for (
+          const [i, url] of [
+            ` ${served.slice(0, 9)}\t${served.slice(9)}`,
+            served.replace("file://", "file://localhost"),
+            served.replace("/tests/", "/tests/../tests/"),
+          ].entries()
+        ) {
+          await queue.add("add", {
+            v: PROTOCOL,
+            fn: { url, name: "add" },
+            args: { j: [2, i] },
+          }, { jobId: `served-${i}` });
+          assert.equal(
+            await c.ex.attach(`served-${i}`).result(10_000),
+            2 + i,
+          );
+        }
+        assert.equal(await c.ex.submit(tasks.add, 1, 2).result(), 3);
       }
       assert.deepEqual(await Array.fromAsync(Deno.readDir(markers)), []);
       assert.equal(requests, 0);
@@ -259,5 +252,27 @@ redisTest(
       check(message);
     }
     assert.ok(BrokenExecutorError);
+  },
+);
+
+redisTest(
+  "--pool async hides the worker's own globals from a plain function and explains a closure, as the pools do",
+  async () => {
+    for (const pool of ["async", "worker"] as const) {
+      await using c = await Cluster.start({ pool, allowSource: true });
+      // On the worker's own thread, close() would end the worker program.
+      const hidden = await c.ex.submit(() => close()).exception();
+      assert.ok(hidden instanceof ReferenceError, `${pool}: ${hidden}`);
+      assert.match(hidden.message, /^close is not defined in the task/);
+      const factor = 3;
+      const closure = await c.ex.submit((n: number) => n * factor, 2)
+        .exception();
+      assert.ok(closure instanceof ReferenceError, `${pool}: ${closure}`);
+      assert.match(
+        closure.message,
+        /^factor is not defined in the task \(line 1 of its source\).*pass factor as an argument, or use moduleTask/,
+      );
+      assert.equal(await c.ex.submit((n: number) => n * 3, 2).result(), 6);
+    }
   },
 );

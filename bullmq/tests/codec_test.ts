@@ -75,6 +75,40 @@ Deno.test("decode: anything else is a TypeError", () => {
   }
 });
 
+Deno.test("decode: from a hostile writer, bounded and checked before decoding", () => {
+  // Over the limit: refused as encode() refuses it, with both sizes.
+  assert.throws(
+    () => decode({ j: "x".repeat(20) }, 10, "The task's arguments"),
+    {
+      name: "RangeError",
+      message:
+        "The task's arguments are 22 bytes, more than maxPayloadBytes (10 bytes)",
+    },
+  );
+  const bytes = encode(new Uint8Array(30)) as { b: string };
+  assert.throws(() => decode(bytes, bytes.b.length - 1), RangeError);
+  assert.deepEqual(decode(bytes, bytes.b.length), new Uint8Array(30));
+  assert.equal(decode({ j: "x".repeat(8) }, 10), "x".repeat(8));
+  // JSON that encode() would have sent by V8 instead.
+  for (const j of [JSON.parse("[".repeat(100) + "]".repeat(100)), -0, 1e400]) {
+    assert.throws(() => decode({ j }, 1000, "The task's arguments"), {
+      name: "TypeError",
+      message: "The task's arguments are not JSON as this package writes it",
+    });
+  }
+  // Not base64 (Node's decoder would skip the bad characters), or not V8's.
+  for (const b of ["not base64!", "AAA", "AA=A", "QUJD\nREVG"]) {
+    assert.throws(() => decode({ b }), {
+      name: "TypeError",
+      message: "The value is not base64",
+    });
+  }
+  assert.throws(() => decode({ b: btoa("plain text") }), {
+    name: "TypeError",
+    message: /^The value cannot be decoded: /,
+  });
+});
+
 Deno.test("parseConnection: URLs and endpoints", () => {
   const { retryStrategy, ...plain } = parseConnection(
     "redis://127.0.0.1:6380",

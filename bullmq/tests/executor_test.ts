@@ -1,7 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // BullMQExecutor against a real redis-server, with workers in this process.
 import assert from "node:assert/strict";
-import { Queue } from "bullmq";
 import {
   ALL_COMPLETED,
   asCompleted,
@@ -88,14 +87,10 @@ redisTest("the job keeps the task's message as its failedReason", async () => {
   const future = c.ex.submit(tasks.failWithCause, "for the dashboard");
   const id = c.ex.jobId(future)!;
   await future.exception();
-  const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-  try {
-    const job = await queue.getJob(id);
-    assert.equal(job?.failedReason, "for the dashboard");
-    assert.equal(await job?.getState(), "failed");
-  } finally {
-    await queue.close();
-  }
+  await using queue = c.openQueue();
+  const job = await queue.getJob(id);
+  assert.equal(job?.failedReason, "for the dashboard");
+  assert.equal(await job?.getState(), "failed");
 });
 
 redisTest(
@@ -193,17 +188,13 @@ redisTest(
     const iterator = c.ex.map(tasks.square, [1, 2, 3], { timeout: 50 });
     await assert.rejects(iterator.next(), TimeoutError);
     await until(() => c.ex.stats.queued === 0, 5000, "the cancellations");
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      // Revoked in Redis, not only forgotten here.
-      await until(
-        async () => (await queue.getJobCounts("waiting")).waiting === 0,
-        5000,
-        "the revokes",
-      );
-    } finally {
-      await queue.close();
-    }
+    await using queue = c.openQueue();
+    // Revoked in Redis, not only forgotten here.
+    await until(
+      async () => (await queue.getJobCounts("waiting")).waiting === 0,
+      5000,
+      "the revokes",
+    );
   },
 );
 
@@ -214,15 +205,11 @@ redisTest(
     const future = c.ex.run(tasks.pid, [], { timeout: 30 });
     const id = c.ex.jobId(future)!;
     await assert.rejects(future.result(), TimeoutError);
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      await until(async () => (await queue.getJob(id)) === undefined);
-      const worker = await c.addWorker();
-      assert.equal(await c.ex.submit(tasks.add, 1, 2).result(), 3);
-      assert.equal(worker.stats.completed, 1); // only the later job ran
-    } finally {
-      await queue.close();
-    }
+    await using queue = c.openQueue();
+    await until(async () => (await queue.getJob(id)) === undefined);
+    const worker = await c.addWorker();
+    assert.equal(await c.ex.submit(tasks.add, 1, 2).result(), 3);
+    assert.equal(worker.stats.completed, 1); // only the later job ran
   },
 );
 
@@ -293,17 +280,13 @@ redisTest(
     assert.equal(second.cancel(), true);
     assert.equal(await c.ex.revoke(second), true);
     await assert.rejects(c.ex.revoke(new Future()), TypeError);
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      await until(async () => (await queue.getJob(id)) === undefined);
-      const worker = await c.addWorker();
-      assert.equal(await first.result(), Deno.pid);
-      await sleep(100);
-      assert.equal(worker.stats.completed, 1);
-      assert.equal(c.ex.stats.lateCancels, 0);
-    } finally {
-      await queue.close();
-    }
+    await using queue = c.openQueue();
+    await until(async () => (await queue.getJob(id)) === undefined);
+    const worker = await c.addWorker();
+    assert.equal(await first.result(), Deno.pid);
+    await sleep(100);
+    assert.equal(worker.stats.completed, 1);
+    assert.equal(c.ex.stats.lateCancels, 0);
   },
 );
 
@@ -341,14 +324,10 @@ redisTest(
     await using c = await Cluster.start({ workers: 0 });
     const future = c.ex.submit(tasks.add, 1, 1);
     assert.equal(future.cancel(), true);
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      await sleep(50);
-      const { waiting, active } = await queue.getJobCounts("waiting", "active");
-      assert.deepEqual([waiting, active], [0, 0]);
-    } finally {
-      await queue.close();
-    }
+    await using queue = c.openQueue();
+    await sleep(50);
+    const { waiting, active } = await queue.getJobCounts("waiting", "active");
+    assert.deepEqual([waiting, active], [0, 0]);
   },
 );
 
@@ -499,16 +478,12 @@ redisTest("keepResults is how long results wait in Redis", async () => {
   await assert.rejects(late.result(), /no longer in Redis/);
   // An add cut off by a lost connection is sent again: its id is still
   // known, so the job is not added (and run) a second time.
-  const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-  try {
-    await queue.add("add", { v: 1 }, {
-      jobId: id,
-      deduplication: { id, ttl: 60_000 },
-    });
-    assert.equal(await queue.getJob(id), undefined);
-  } finally {
-    await queue.close();
-  }
+  await using queue = c.openQueue();
+  await queue.add("add", { v: 1 }, {
+    jobId: id,
+    deduplication: { id, ttl: 60_000 },
+  });
+  assert.equal(await queue.getJob(id), undefined);
 });
 
 redisTest(

@@ -3,7 +3,6 @@
 // future, and a job that kills its worker process is tried maxCrashes + 1
 // times.
 import assert from "node:assert/strict";
-import { Queue } from "bullmq";
 import { WorkerCrashedError } from "@concurrent/futures";
 import { BullMQExecutor } from "../mod.ts";
 import { Cluster, redisTest, tasks } from "./_cluster.ts";
@@ -97,15 +96,11 @@ redisTest(
       await c.ex.submit(tasks.repeat, 998).result(),
       "x".repeat(998),
     );
-    const queue = new Queue(c.queue, { connection: { port: c.redis.port } });
-    try {
-      const jobs = await queue.getJobs(["completed", "failed", "waiting"]);
-      for (const job of jobs) {
-        assert.ok(JSON.stringify(job.data).length < 1200);
-        assert.ok(JSON.stringify(job.returnvalue ?? null).length < 1200);
-      }
-    } finally {
-      await queue.close();
+    await using queue = c.openQueue();
+    const jobs = await queue.getJobs(["completed", "failed", "waiting"]);
+    for (const job of jobs) {
+      assert.ok(JSON.stringify(job.data).length < 1200);
+      assert.ok(JSON.stringify(job.returnvalue ?? null).length < 1200);
     }
   },
 );
