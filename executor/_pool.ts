@@ -94,6 +94,8 @@ export class Pool extends PoolStops {
       future: new PoolFuture(() => this.#revoke(task)),
       onProgress,
       stoppable: timeout !== undefined || signal !== undefined,
+      timeout,
+      clock: undefined,
       grace,
       stop: undefined,
       worker: undefined,
@@ -122,10 +124,11 @@ export class Pool extends PoolStops {
       this.fail(task, lost);
       return future;
     }
-    if (task.stoppable) {
+    // The signal counts from now; the timeout once the task starts.
+    if (signal !== undefined) {
       armStop(
         future,
-        options,
+        { signal },
         (error, reason) => this.guard(() => this.abort(task, error, reason)),
       );
     }
@@ -225,7 +228,7 @@ export class Pool extends PoolStops {
         return this.#onProgress(w, message.id, message.values);
       case "ready":
         w.ready = true;
-        return;
+        return this.#advance(w);
       case "initError":
         return this.break(
           `the initializer failed in worker "${w.name}"`,
@@ -279,6 +282,7 @@ export class Pool extends PoolStops {
     w.claim(head);
     // A failed cancel() may have marked it running already.
     if (head.future.state === "pending") head.future.setRunningOrNotifyCancel();
+    this.startClock(head);
   }
 
   protected override onCrash(

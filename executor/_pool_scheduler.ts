@@ -38,6 +38,7 @@ export abstract class PoolScheduler {
   #nextWorker = 1;
   #closing = new Set<Promise<void>>();
   #topUpScheduled = false;
+  #dispatchTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(config: PoolConfig) {
     this.config = config;
@@ -62,6 +63,8 @@ export abstract class PoolScheduler {
   ): void;
   /** The pool can run nothing more: every task fails. */
   protected abstract break(message: string, cause: unknown): void;
+  /** `task` has started (the head of a ready worker): its timeout runs. */
+  protected abstract startClock(task: PoolTask): void;
 
   protected brokenError(): BrokenExecutorError {
     const { message, cause } = this.broken!;
@@ -85,8 +88,12 @@ export abstract class PoolScheduler {
    */
   protected requeue(tasks: PoolTask[]): void {
     for (let i = tasks.length - 1; i >= 0; i--) {
-      tasks[i].future.resetRunning();
-      this.queue.unshift(tasks[i]);
+      const task = tasks[i];
+      task.future.resetRunning();
+      // Time spent queued does not count: the clock starts again.
+      task.clock?.();
+      task.clock = undefined;
+      this.queue.unshift(task);
     }
   }
 
@@ -148,6 +155,22 @@ export abstract class PoolScheduler {
 
   protected canTake(w: PoolWorker): boolean {
     return w.dispatched < this.config.maxTasksPerWorker && !w.dead;
+  }
+
+  /**
+   * `dispatch()` in a later turn of the event loop, after a stop: a storm
+   * of stops (one signal aborting hundreds of tasks, or hundreds of
+   * deadlines passing together) settles the futures before anything
+   * moves, so tasks about to be stopped are neither shipped nor given
+   * workers that would be killed for them at once, and the caller's
+   * timers are not held up by a worker started for each stop.
+   */
+  protected scheduleDispatch(): void {
+    if (this.#dispatchTimer !== undefined) return;
+    this.#dispatchTimer = setTimeout(() => {
+      this.#dispatchTimer = undefined;
+      this.guard(() => this.dispatch());
+    }, 0);
   }
 
   /** Gives queued tasks to idle workers, starting new ones as allowed. */
@@ -253,6 +276,9 @@ export abstract class PoolScheduler {
       // A task shipped to a child process counts as running.
       for (const task of tasks) task.future.setRunningOrNotifyCancel();
     } else if (wasIdle) tasks[0].future.setRunningOrNotifyCancel();
+    // A ready worker starts the first one at once; one still starting,
+    // once ready (`Pool`'s "ready").
+    if (wasIdle && w.ready) this.startClock(tasks[0]);
   }
 
   /**

@@ -6,9 +6,27 @@ import { type TimeoutError, WorkerCrashedError } from "../future/errors.ts";
 import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
 import { PoolScheduler } from "./_pool_scheduler.ts";
 import { stopReasonOf } from "./_stop.ts";
+import { armStop } from "./_run_options.ts";
 
 /** The stopping of tasks, on top of the queue and the workers. */
 export abstract class PoolStops extends PoolScheduler {
+  /**
+   * Arms the timeout of `task`, which has just started: it is the head of
+   * a ready worker (shipped to it idle, or the results ahead of it are in;
+   * a worker sends those before it starts a task that may be stopped). The
+   * timer runs on this thread, so it fires even while the worker is stuck
+   * in synchronous code.
+   */
+  protected startClock(task: PoolTask): void {
+    if (task.timeout === undefined || task.clock !== undefined) return;
+    if (task.future.done()) return;
+    task.clock = armStop(
+      task.future,
+      { timeout: task.timeout },
+      (error) => this.guard(() => this.abort(task, error)),
+    );
+  }
+
   /**
    * An abort (`error` undefined, the signal's `reason`) or a timeout of a
    * task, wherever it is: the future settles now.
@@ -28,7 +46,7 @@ export abstract class PoolStops extends PoolScheduler {
     if (w === undefined) return settle();
     if (w.head !== task && w.revoke(task)) {
       settle();
-      return this.dispatch();
+      return this.scheduleDispatch();
     }
     task.stop = stopReasonOf(error, reason);
     task.abandoned = true;
@@ -37,7 +55,7 @@ export abstract class PoolStops extends PoolScheduler {
     if (w.head === task) this.stopHead(w);
     else if (w.sharesMemory) this.#stopStarted(w, task);
     // A child holds no stoppable task behind another: not reached there.
-    this.dispatch();
+    this.scheduleDispatch();
   }
 
   /**

@@ -39,6 +39,10 @@ export interface PoolTask {
   onProgress: ((value: unknown) => void) | undefined;
   /** Whether a signal or a timeout may stop it while it runs. */
   stoppable: boolean;
+  /** Milliseconds of running time it may take (`RunOptions.timeout`). */
+  timeout: number | undefined;
+  /** Disarms its timeout, armed once it started (the head of a worker). */
+  clock: (() => void) | undefined;
   /** Milliseconds it gets to end by itself once stopped. */
   grace: number;
   /** Why it was stopped, once it was. */
@@ -163,7 +167,9 @@ export class PoolWorker {
       this.shipped.push(task);
     }
     this.dispatched += tasks.length;
-    if (start) this.lastProgress = performance.now();
+    if (this.shipped.length === tasks.length) {
+      this.lastProgress = performance.now();
+    }
     this.stopIdle();
   }
 

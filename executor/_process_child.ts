@@ -5,8 +5,8 @@
 //
 // The pool's process imports this module too, without running it, so that
 // it and everything it imports are in the parent's module graph, hence in
-// Deno's cache when the child starts with `--cached-only` (even when the
-// package comes from JSR). Nothing here runs unless it is the main module,
+// Deno's cache and lock file when the child starts (even when the package
+// comes from JSR), and a child starts without waiting on the network. Nothing here runs unless it is the main module,
 // and the runner is imported only then: Deno still fetches and caches a
 // dynamic import written as a literal, but the parent never evaluates it.
 import { connectToPool } from "./_process_endpoint.ts";

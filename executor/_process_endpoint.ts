@@ -32,12 +32,34 @@ try {
 } catch {
   // A closed or broken stdin means the same: the pool is gone.
 }
+// The group first (see killAll below), then this process alone.
+try {
+  Deno.kill(-Deno.pid, "SIGKILL");
+} catch {
+  // Not a group leader, or no permission.
+}
 Deno.kill(Deno.pid, "SIGKILL");
 `;
 
+/**
+ * Kills this child and the processes its tasks started: the pool starts
+ * each child as the leader of a process group. Signalling the group needs
+ * run access in full; without it, a task cannot have started a process
+ * of its own (a grant of some commands only: those are left), and the
+ * child kills itself alone, which needs no permission.
+ */
+function killAll(): void {
+  try {
+    Deno.kill(-Deno.pid, "SIGKILL");
+  } catch {
+    // Not a group leader, or no permission.
+  }
+  Deno.kill(Deno.pid, "SIGKILL");
+}
+
 /** The pool's process is gone: nothing this child does matters now. */
 function orphaned(): never {
-  Deno.kill(Deno.pid, "SIGKILL");
+  killAll();
   // SIGKILL cannot be caught; this only satisfies the type.
   throw new Error("unreachable");
 }

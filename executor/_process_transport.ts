@@ -37,13 +37,17 @@
 // working directory and environment, and gets the parent's config file
 // explicitly (`--config`), found as `deno run` finds it, upward from the
 // main module's directory (Deno applies no config to a remote main module,
-// such as this file loaded from JSR, unless told). It runs with
-// `--cached-only`, so it never waits on the network: this module imports
-// the child's entry, so the entry and the runner are in the parent's
-// module graph, cache and lockfile (a frozen lockfile holds), and a module
-// task's module must be cached too (`deno cache`), which it is when the
-// parent imports it. `denoFlags` replaces the guess at the config
-// (`["--config", "other.json"]`) and adds any other flag.
+// such as this file loaded from JSR, unless told), and with it the config's
+// import map and lock file. It loads modules as `deno run` does: from the
+// cache when they are there (this module imports the child's entry, so the
+// entry and the runner are in the parent's module graph, cache and lock
+// file), from the network when they are not, so a module task whose
+// `jsr:`, `npm:` or remote dependencies the parent never loaded works on
+// an empty cache too (a first run, CI, a container). Remote imports need
+// the import permission, which "inherit" passes on when the parent holds
+// it in full. `denoFlags` replaces the guess at the config
+// (`["--config", "other.json"]`) and adds any other flag (`--lock`,
+// `--frozen`, `--cached-only`, ...).
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Duplex, Writable } from "node:stream";
 import type { FromWorker, ToWorker } from "./_protocol.ts";
@@ -53,6 +57,7 @@ import type {
   TransportHandlers,
 } from "./_transport.ts";
 import { encodeMessage, MessageError, MessageReader } from "./_process_wire.ts";
+import { checkFromChild } from "./_process_check.ts";
 import { permissionFlags } from "./_permission_flags.ts";
 import { checkV8Flags } from "./_process_support.ts";
 export { checkProcessSupport } from "./_process_support.ts";
@@ -82,6 +87,12 @@ export interface ProcessTransportOptions {
   denoFlags?: string[];
   /** The child's entry module (tests); by default `_process_child.ts`. */
   entry?: string | URL;
+  /**
+   * Checks each message of the child; one that throws a `MessageError`
+   * breaks the channel. By default, the pool's protocol
+   * (`checkFromChild`); tests of the bare channel pass their own.
+   */
+  check?: (value: unknown) => FromWorker;
 }
 
 /** A transport over a child process. */
@@ -100,7 +111,7 @@ export function resolutionFlags(
   denoFlags: readonly string[] = [],
   findConfig: () => string | undefined = parentConfig,
 ): string[] {
-  const flags = ["--cached-only"];
+  const flags: string[] = [];
   const chosen = denoFlags.some((f) =>
     /^(--config|--no-config|--import-map)(=|$)/.test(f) || /^-c/.test(f)
   );
@@ -175,6 +186,7 @@ export function processTransport(
   permissionFlags(permissions);
   const v8Flags = options.v8Flags ?? [];
   checkV8Flags(v8Flags);
+  const check = options.check ?? checkFromChild;
   const fixed = [
     ...(v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : []),
     ...resolutionFlags(options.denoFlags ?? []),
@@ -189,7 +201,7 @@ export function processTransport(
       entry.href,
       name,
     ];
-    return startChild(args, handlers);
+    return startChild(args, handlers, check);
   };
 }
 
@@ -205,13 +217,35 @@ function denoBinary(): string {
   return `${path.slice(0, cut + 1)}.${path[cut] ?? "/"}${path.slice(cut + 1)}`;
 }
 
+/**
+ * Sends SIGKILL to the process group `pid` leads; `false` when this
+ * program may not (signalling a group needs `--allow-run` in full: with
+ * run access to the Deno binary alone, only the child itself is killed)
+ * or no such group is left.
+ */
+function signalGroup(pid: number): boolean {
+  if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
+    return false;
+  }
+  try {
+    Deno.kill(-pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function startChild(
   args: string[],
   handlers: TransportHandlers,
+  check: (value: unknown) => FromWorker,
 ): ProcessTransport {
   const child: ChildProcess = spawn(denoBinary(), args, {
     stdio: ["pipe", "inherit", "inherit", "pipe"],
     windowsHide: true,
+    // A process group of its own, so that a kill reaches every process a
+    // task started (and Ctrl-C in a terminal reaches only the pool).
+    detached: true,
   });
   const channel = child.stdio[3] as Duplex;
   const lifeline = child.stdin as Writable;
@@ -224,8 +258,32 @@ function startChild(
   const { promise: closed, resolve: close } = Promise.withResolvers<void>();
 
   const reader = new MessageReader((value) => {
-    if (!killed && !reported) handlers.message(value as FromWorker);
+    if (killed || reported || lost !== undefined) return;
+    let message: FromWorker;
+    try {
+      message = check(value);
+    } catch (error) {
+      return refuse(error as MessageError);
+    }
+    handlers.message(message);
   });
+
+  /** Kills the child and every process of its group. */
+  function killGroup(): void {
+    if (child.pid === undefined) return;
+    if (!signalGroup(child.pid)) child.kill("SIGKILL");
+  }
+
+  /**
+   * The child broke its channel (a malformed message, or one longer than
+   * `MAX_MESSAGE`): it dies, and the pool hears of it as of a crash,
+   * without waiting on anything it announced.
+   */
+  function refuse(error: MessageError): void {
+    lost ??= `it sent a message the pool cannot read (${error.message})`;
+    killGroup();
+    channel.destroy();
+  }
 
   function report(how: string, cause?: unknown): void {
     if (killed || reported) return;
@@ -252,7 +310,7 @@ function startChild(
       // its channel is of no use.
       timer = setTimeout(() => {
         lost ??= "it closed its channel to the pool";
-        child.kill("SIGKILL");
+        killGroup();
       }, ORPHAN_MS);
     }
   }
@@ -264,9 +322,7 @@ function startChild(
     } catch (error) {
       // An error of the pool's own handler is the pool's to report.
       if (!(error instanceof MessageError)) throw error;
-      lost = `it sent a message the pool cannot read (${error.message})`;
-      child.kill("SIGKILL");
-      channel.destroy();
+      refuse(error);
     }
   });
   // EPIPE, ECONNRESET: the child died; its exit says how.
@@ -278,6 +334,9 @@ function startChild(
   });
   child.on("exit", (code: number | null, signal: string | null) => {
     status = { code, signal };
+    // Nothing the task started outlives its process: the group's id stays
+    // in use (never reused) while a process of the group lives.
+    if (child.pid !== undefined) signalGroup(child.pid);
     lifeline.destroy();
     settle();
   });
@@ -306,7 +365,7 @@ function startChild(
       if (killed) return;
       killed = true;
       stopTimer();
-      if (status === undefined) child.kill("SIGKILL");
+      if (status === undefined) killGroup();
       channel.destroy();
       lifeline.destroy();
     },

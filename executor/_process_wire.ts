@@ -20,8 +20,14 @@ import { Deserializer, Serializer } from "node:v8";
 
 /** Bytes before each message: its length, a little-endian uint32. */
 const HEADER = 4;
-/** The largest message V8 can take back in one piece. */
-const MAX_MESSAGE = 0x7fffffff;
+/**
+ * The longest message (bytes after the header) the channel carries, either
+ * way: 1 GiB. A child is sandboxed code, and its channel is part of the
+ * boundary: a header that announces more is refused as soon as it is read,
+ * so that a child cannot make the pool wait for (or buffer) gigabytes that
+ * never come. A value whose serialization is longer cannot be sent.
+ */
+export const MAX_MESSAGE = 2 ** 30;
 
 /**
  * `node:v8` throws a plain `Error` ("#<Object> could not be cloned.") for
@@ -61,7 +67,8 @@ export function encodeMessage(value: unknown): Uint8Array {
   const length = frame.length - HEADER;
   if (length > MAX_MESSAGE) {
     throw new DOMException(
-      `The message is too large to send (${length} bytes)`,
+      `The message is too large to send (${length} bytes, at most ` +
+        `${MAX_MESSAGE} cross a process boundary)`,
       "DataCloneError",
     );
   }
@@ -96,7 +103,9 @@ function decode(bytes: Uint8Array): unknown {
 
 /**
  * Cuts a byte stream into messages: `push` each chunk as it arrives, and
- * every message completed by it is handed to `onMessage`, in order.
+ * every message completed by it is handed to `onMessage`, in order. A
+ * header that announces more than {@linkcode MAX_MESSAGE} bytes, or a
+ * message V8 cannot read, is a `MessageError`: the stream is broken.
  */
 export class MessageReader {
   #onMessage: (value: unknown) => void;
@@ -105,6 +114,8 @@ export class MessageReader {
   #buffered = 0;
   /** How many bytes `#chunks` must reach before it is worth parsing. */
   #wanted = 0;
+  /** Why the stream is unusable, once it is. */
+  #broken: MessageError | undefined;
 
   constructor(onMessage: (value: unknown) => void) {
     this.#onMessage = onMessage;
@@ -124,6 +135,7 @@ export class MessageReader {
    * unusable from there on.
    */
   push(chunk: Uint8Array): void {
+    if (this.#broken !== undefined) throw this.#broken;
     if (chunk.length === 0) return;
     let data = chunk;
     if (this.#buffered > 0) {
@@ -136,20 +148,27 @@ export class MessageReader {
     }
     const values: unknown[] = [];
     let offset = 0;
-    while (data.length - offset >= HEADER) {
-      const length = lengthAt(data, offset);
-      const end = offset + HEADER + length;
-      if (end > data.length) break;
-      values.push(decode(data.subarray(offset + HEADER, end)));
-      offset = end;
-    }
-    if (offset < data.length) {
-      const rest = data.slice(offset);
-      this.#chunks = [rest];
-      this.#buffered = rest.length;
-      this.#wanted = rest.length >= HEADER
-        ? HEADER + lengthAt(rest, 0)
-        : HEADER;
+    try {
+      while (data.length - offset >= HEADER) {
+        const length = checkedLength(data, offset);
+        const end = offset + HEADER + length;
+        if (end > data.length) break;
+        values.push(decode(data.subarray(offset + HEADER, end)));
+        offset = end;
+      }
+      if (offset < data.length) {
+        const rest = data.slice(offset);
+        this.#chunks = [rest];
+        this.#buffered = rest.length;
+        this.#wanted = rest.length >= HEADER
+          ? HEADER + checkedLength(rest, 0)
+          : HEADER;
+      }
+    } catch (error) {
+      // The messages before the bad one are still delivered.
+      this.#broken = error as MessageError;
+      this.#chunks = [];
+      this.#buffered = 0;
     }
     let failure: { error: unknown } | undefined;
     for (const value of values) {
@@ -159,13 +178,22 @@ export class MessageReader {
         failure ??= { error };
       }
     }
+    if (this.#broken !== undefined) throw this.#broken;
     if (failure !== undefined) throw failure.error;
   }
 }
 
-function lengthAt(data: Uint8Array, offset: number): number {
-  return new DataView(data.buffer, data.byteOffset + offset, HEADER)
+/** The length a header announces, refused past `MAX_MESSAGE`. */
+function checkedLength(data: Uint8Array, offset: number): number {
+  const length = new DataView(data.buffer, data.byteOffset + offset, HEADER)
     .getUint32(0, true);
+  if (length > MAX_MESSAGE) {
+    throw new MessageError(
+      `A message header announces ${length} bytes, more than the ` +
+        `${MAX_MESSAGE} the channel accepts`,
+    );
+  }
+  return length;
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

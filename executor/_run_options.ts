@@ -90,15 +90,19 @@ export function deliverProgress(
  * Arms `timeout` (ms from now) and `signal` for one task: the first to fire
  * calls `stop` with the `TimeoutError`, or with `undefined` and the
  * signal's reason for an abort. Both are disarmed once `future` is done.
- * An already aborted signal is for the caller to check first.
+ * An already aborted signal is for the caller to check first. Executors
+ * arm the signal at the call and the timeout when the task starts, so
+ * that `RunOptions.timeout` counts running time only.
+ *
+ * @returns What disarms both (e.g. for a task that goes back to a queue).
  */
 export function armStop(
   future: Future<unknown>,
   options: Pick<RunOptions, "signal" | "timeout">,
   stop: (error: TimeoutError | undefined, reason?: unknown) => void,
-): void {
+): () => void {
   const { signal, timeout } = options;
-  if (timeout === undefined && signal === undefined) return;
+  if (timeout === undefined && signal === undefined) return () => {};
   const disarm = armRace(
     { timeout, signal },
     () =>
@@ -106,6 +110,7 @@ export function armStop(
     (reason) => stop(undefined, reason),
   );
   future.addDoneCallback(disarm);
+  return disarm;
 }
 
 type AnyTask = (this: unknown, ...args: unknown[]) => unknown;

@@ -35,6 +35,8 @@ interface Job {
   fn: TaskFunction<unknown[], unknown>;
   args: unknown[];
   onProgress: ((value: unknown) => void) | undefined;
+  /** Milliseconds of running time it may take, from its start. */
+  timeout: number | undefined;
   /** The task's `this`, once it started. */
   context: RunningTaskContext | undefined;
 }
@@ -179,7 +181,10 @@ export class AsyncPoolExecutor implements Executor {
 
   /**
    * `submit` with per-task options. `signal` and `timeout` settle the
-   * future at once (cancelled, or failed with a `TimeoutError`): a task
+   * future at once (cancelled, or failed with a `TimeoutError`).
+   * `timeout` counts running time, from the moment the task starts: a
+   * task waiting for one of the `maxWorkers` places is not timed (for a
+   * deadline from the call, pass `signal: AbortSignal.timeout(ms)`). A task
    * that has not started never starts, a running one sees its `this.signal`
    * abort with the signal's reason or the `TimeoutError`. Nothing on the
    * current thread can be killed, so a running task ends only when it
@@ -192,7 +197,7 @@ export class AsyncPoolExecutor implements Executor {
    * @param fn The function or module task; it is called with `this` bound
    * to its {@linkcode TaskContext}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `onProgress`.
+   * @param options `signal`, `timeout` (ms of running time, from the task's start), `onProgress`.
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` or `grace` is negative or NaN.
@@ -236,20 +241,28 @@ export class AsyncPoolExecutor implements Executor {
     this.#checkOpen();
     checkTask(fn);
     checkRunCall(args, options);
-    const { signal, onProgress } = options;
+    const { signal, timeout, onProgress } = options;
     const future = new PoolFuture<unknown>(() => true);
     const job: Job = {
       future,
       fn: fn as TaskFunction<unknown[], unknown>,
       args,
       onProgress,
+      timeout,
       context: undefined,
     };
     if (signal?.aborted) {
       future.forceCancel();
       return future as Future<Awaited<R>>;
     }
-    armStop(future, options, (error, reason) => this.#stop(job, error, reason));
+    // The signal counts from now; the timeout once the task starts.
+    if (signal !== undefined) {
+      armStop(
+        future,
+        { signal },
+        (error, reason) => this.#stop(job, error, reason),
+      );
+    }
     if (this.#running < this.#maxWorkers) this.#start(job);
     else this.#queue.push(job);
     return future as Future<Awaited<R>>;
@@ -387,6 +400,13 @@ export class AsyncPoolExecutor implements Executor {
       return;
     }
     this.#running++;
+    if (job.timeout !== undefined) {
+      armStop(
+        future,
+        { timeout: job.timeout },
+        (error) => this.#stop(job, error),
+      );
+    }
     const context = new RunningTaskContext({
       interval: 0,
       sink: onProgress && ((values) => deliverProgress(onProgress, values)),

@@ -104,9 +104,29 @@ export interface RunOptions {
    */
   signal?: AbortSignal;
   /**
-   * Milliseconds, counted from the call, the task may take: then it is
+   * Milliseconds of running time the task may take, counted from the
+   * moment it starts (time spent queued does not count): then it is
    * stopped as by `signal`, its future fails at once with a
    * `TimeoutError`, and that error is the reason of its `this.signal`.
+   * For a deadline from the call, queue time included, pass
+   * `signal: AbortSignal.timeout(ms)` (the future is then cancelled).
+   *
+   * @example A limit on the task's own work, and a deadline from the call
+   * ```ts
+   * import { AsyncPoolExecutor, CancelledError } from "@concurrent/futures";
+   * import assert from "node:assert/strict";
+   *
+   * await using ex = new AsyncPoolExecutor({ maxWorkers: 1 });
+   * const wait = (ms: number) => new Promise((r) => setTimeout(() => r(ms), ms));
+   * const first = ex.submit(wait, 100);
+   * // Queued 100 ms behind `first`, then runs 10 ms of its 50.
+   * const limited = ex.run(wait, [10], { timeout: 50 });
+   * // 50 ms from the call: it is still queued.
+   * const deadline = ex.run(wait, [10], { signal: AbortSignal.timeout(50) });
+   * assert.equal(await limited.result(), 10);
+   * await assert.rejects(deadline.result(), CancelledError);
+   * await first.result();
+   * ```
    */
   timeout?: number;
   /**

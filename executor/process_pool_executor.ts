@@ -22,7 +22,8 @@ import { checkRunCall } from "./_run_options.ts";
 
 // Loaded when a pool is made, by a URL no bundler follows: a browser
 // bundle never sees its node: imports. It imports the child's entry, so
-// both are in Deno's cache before the first child starts (--cached-only).
+// both are in Deno's cache before the first child starts (which then
+// waits on no network).
 const PROCESS_TRANSPORT = new URL("./_process_transport.ts", import.meta.url);
 type ProcessTransportModule = typeof import("./_process_transport.ts");
 
@@ -57,7 +58,10 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  *
  * Stopping a task (its `timeout`, its `signal`, `terminateWorkers()`)
  * kills its process with `SIGKILL`, so CPU-bound work stops at once, which
- * no Worker can promise; a fresh process takes its place. A task that
+ * no Worker can promise; a fresh process takes its place. Each child leads
+ * a process group of its own, and the kill reaches the whole group (when
+ * this program holds `--allow-run` in full, as `-A` gives), so nothing a
+ * task started outlives it, nor the pool's shutdown. A task that
  * watches its {@linkcode TaskContext} (`this.signal`,
  * `this.throwIfCancelled()`) may end by itself within the `grace` of
  * `run` and keep its process. A child that
@@ -66,9 +70,16 @@ export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
  * this program's stdout and stderr; no child outlives the pool, nor this
  * program, even one killed with `SIGKILL`.
  *
+ * The channel to a child is part of the sandbox: a child that writes a
+ * malformed message, or announces one longer than 1 GiB (the most a
+ * message may carry, either way), is killed and fails its task with
+ * `WorkerCrashedError`; nothing waits on what it announced.
+ *
  * Tasks are plain functions (self-contained, shipped by source) or
- * {@linkcode moduleTask}s; a child resolves imports as this program does
- * (same working directory and config file) from Deno's cache. Several
+ * {@linkcode moduleTask}s; a child resolves and loads imports as this
+ * program does (same working directory, config and lock file), from
+ * Deno's cache or, when it is empty (a first run, CI, a container), from
+ * the network, as `deno run` would. Several
  * queued tasks may travel in one message when that is faster; a task
  * shipped to a child counts as running, as in Python (`cancel()` returns
  * `false` for it), so the pool keeps tasks until a child is about to need
@@ -228,14 +239,16 @@ export class ProcessPoolExecutor implements Executor {
    * {@linkcode RunOptions}. On this pool, a running task hears of a stop
    * once its child's event loop turns (`this.signal`,
    * `this.throwIfCancelled()`); if it does not end within `grace`, its
-   * process is killed with `SIGKILL`, so its work stops for certain, even
-   * in a synchronous loop that never yields, and a fresh one takes over.
+   * process is killed with `SIGKILL`, with every process of its process
+   * group (what the task started dies with it), so its work stops for
+   * certain, even in a synchronous loop that never yields, and a fresh one
+   * takes over when there is work for it.
    * `transfer` is accepted and copies, as does `this.transfer(...)`: a
    * process shares no memory with the pool.
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `transfer`,
+   * @param options `signal`, `timeout` (ms of running time, from the task's start), `transfer`,
    * `onProgress`, `grace` (ms).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.

@@ -254,7 +254,7 @@ export class WorkerPoolExecutor implements Executor {
    *
    * @param fn A self-contained function or a {@linkcode moduleTask}.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call), `transfer`,
+   * @param options `signal`, `timeout` (ms of running time, from the task's start), `transfer`,
    * `onProgress`, `grace` (ms).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.

@@ -298,8 +298,13 @@ forEachPool(({ name, Pool }) => {
         initargs: [log],
       });
       const mark = () => (globalThis as Record<string, unknown>).ran = true;
-      const future = ex.run(mark, [], { timeout: 20, grace: 5000 });
-      await assert.rejects(future.result(), TimeoutError);
+      // A deadline from the call: a timeout would not run yet (the task
+      // waits for the worker, it does not run).
+      const future = ex.run(mark, [], {
+        signal: AbortSignal.timeout(20),
+        grace: 5000,
+      });
+      await assert.rejects(future.result(), CancelledError);
       const ran = await ex.submit(() =>
         (globalThis as Record<string, unknown>).ran ?? false
       ).result();

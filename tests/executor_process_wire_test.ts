@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import {
   encodeMessage,
+  MAX_MESSAGE,
   MessageError,
   MessageReader,
 } from "../executor/_process_wire.ts";
@@ -255,4 +256,114 @@ Deno.test("permission flags: bad input is a clear error", () => {
     TypeError,
   );
   assert.throws(() => permissionFlags(42 as never, none), TypeError);
+});
+
+/** A small deterministic generator (xorshift32), for the fuzz tests. */
+function random(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Pushes `bytes` cut at `cuts`; returns the values delivered and the
+ * error thrown, which must be a MessageError. Later pushes throw too.
+ */
+function feed(bytes: Uint8Array, cuts: number[]) {
+  const values: unknown[] = [];
+  const reader = new MessageReader((v) => values.push(v));
+  let error: unknown;
+  let at = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    try {
+      reader.push(bytes.slice(at, cut));
+    } catch (thrown) {
+      error ??= thrown;
+      assert.ok(thrown instanceof MessageError, String(thrown));
+    }
+    assert.ok(reader.buffered <= MAX_MESSAGE + 4);
+    at = cut;
+  }
+  if (error !== undefined) {
+    assert.throws(() => reader.push(new Uint8Array([0])), MessageError);
+  }
+  return { values, error, buffered: reader.buffered };
+}
+
+function join(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+const header = (length: number) => {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, length, true);
+  return bytes;
+};
+
+Deno.test("wire fuzz: valid frames split at every offset (and every pair) read the same", () => {
+  const values = [{ t: "ready" }, "x".repeat(40), [1, 2n, null], new Map()];
+  const bytes = join(...values.map(encodeMessage));
+  for (let i = 0; i <= bytes.length; i++) {
+    const out = feed(bytes, [i]);
+    assert.equal(out.error, undefined);
+    assert.deepEqual(out.values, values);
+    assert.equal(out.buffered, 0);
+    for (let j = i; j <= bytes.length; j += 3) {
+      assert.deepEqual(feed(bytes, [i, j]).values, values);
+    }
+  }
+});
+
+Deno.test("wire fuzz: a header announcing too much is refused at once, split at every offset", () => {
+  const good = encodeMessage({ t: "ready" });
+  for (const length of [MAX_MESSAGE + 1, 0x7ffffff0, 0xffffffff]) {
+    // The body never comes: the reader must not wait for it.
+    const bytes = join(good, header(length), new Uint8Array([1, 2, 3]));
+    for (let i = 0; i <= bytes.length; i++) {
+      const out = feed(bytes, [i]);
+      assert.ok(out.error instanceof MessageError, `cut at ${i}`);
+      assert.match((out.error as Error).message, /more than/);
+      // What came before the bad frame is delivered.
+      assert.deepEqual(out.values, [{ t: "ready" }]);
+    }
+  }
+});
+
+Deno.test("wire fuzz: hostile and random bytes give values or a MessageError, nothing else", () => {
+  const next = random(17);
+  const good = encodeMessage({ t: "done", results: [], busy: 0 });
+  const hostile: Uint8Array[] = [
+    header(0),
+    join(header(1), new Uint8Array([0xff])),
+    join(header(3), new Uint8Array([0xff, 0x0f, 0x6f])), // V8 header, bad tag
+    join(
+      header(good.length - 4),
+      good.subarray(4, good.length - 1),
+      new Uint8Array([0]),
+    ),
+  ].map((b) => join(good, b));
+  for (let n = 0; n < 300; n++) {
+    const length = Math.floor(next() * 64);
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bytes[i] = Math.floor(next() * 256);
+    // Small lengths, so that random frames complete.
+    if (length >= 4 && next() < 0.5) bytes.set(header(length - 4), 0);
+    hostile.push(bytes);
+  }
+  for (const bytes of hostile) {
+    for (let i = 0; i <= bytes.length; i++) feed(bytes, [i]);
+    const cuts: number[] = [];
+    for (let i = 0; i < bytes.length; i++) if (next() < 0.3) cuts.push(i);
+    feed(bytes, cuts);
+  }
 });

@@ -26,7 +26,11 @@ export class TestChild {
   constructor(options: ProcessTransportOptions = {}, name = "test-child") {
     const { promise, resolve } = Promise.withResolvers<string>();
     this.exited = promise;
-    this.transport = processTransport({ entry: echoEntry, ...options })(
+    this.transport = processTransport({
+      entry: echoEntry,
+      check: (value) => value as Message,
+      ...options,
+    })(
       name,
       {
         message: (message) => {
