@@ -7,7 +7,9 @@
  * lateness of a 10 ms `setInterval` of the caller from the storm until
  * 300 ms after the last future settled, the time until all settled, how
  * many tasks started (and how many of them after their own future had
- * settled), and on how many distinct workers.
+ * settled), and on how many distinct workers. A last row gives the same
+ * interval's worst lateness with no pool at all, for 400 ms: the machine's
+ * own noise, which the figures above include.
  *
  *     deno run -A bench/stop_storm_figures.ts [rounds=3]
  *
@@ -115,4 +117,19 @@ for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
       } |`,
     );
   }
+}
+{
+  // The same interval with nothing else running, as long as a storm takes.
+  let worst = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    let last = performance.now();
+    const interval = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last - 10);
+      last = now;
+    }, 10);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    clearInterval(interval);
+  }
+  console.log(`| (no pool) | (idle, 400 ms) | ${fmt(worst)} | | | |`);
 }

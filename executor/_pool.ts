@@ -185,8 +185,9 @@ export class Pool extends PoolStops {
       const stop = stopReasonOf(undefined, error);
       for (const task of [...w.shipped]) {
         // One left behind that has not started never will.
-        if (task !== w.head && w.revoke(task)) this.fail(task, error);
-        else w.requestStop(task, stop);
+        if ((task !== w.head || !w.ready) && w.revoke(task)) {
+          this.fail(task, error);
+        } else w.requestStop(task, stop);
       }
       const tasks = w.takeAll();
       this.remove(w);

@@ -11,6 +11,14 @@ import { Pacing } from "./_pool_pacing.ts";
 import { refOf, type TaskSpec } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
 
+/**
+ * Stops this close together (ms) make a storm: workers start once it has
+ * passed.
+ */
+const STORM_QUIET_MS = 5;
+/** The longest a storm of stops holds back starting a worker, in ms. */
+const STORM_MAX_MS = 100;
+
 export interface PoolConfig {
   maxWorkers: number;
   minWorkers: number;
@@ -39,6 +47,10 @@ export abstract class PoolScheduler {
   #closing = new Set<Promise<void>>();
   #topUpScheduled = false;
   #dispatchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last stop happened (`performance.now()`). */
+  #lastStop = -Infinity;
+  /** Since when starting a worker has been held back by stops. */
+  #heldSince: number | undefined;
 
   constructor(config: PoolConfig) {
     this.config = config;
@@ -165,12 +177,43 @@ export abstract class PoolScheduler {
    * workers that would be killed for them at once, and the caller's
    * timers are not held up by a worker started for each stop.
    */
-  protected scheduleDispatch(): void {
+  protected scheduleDispatch(delay = 0): void {
     if (this.#dispatchTimer !== undefined) return;
     this.#dispatchTimer = setTimeout(() => {
       this.#dispatchTimer = undefined;
-      this.guard(() => this.dispatch());
-    }, 0);
+      this.guard(() => {
+        this.replenish();
+        this.dispatch();
+      });
+    }, delay);
+  }
+
+  /**
+   * A task was stopped (an abort or a timeout, wherever it was): no worker
+   * starts until stops have been quiet for `STORM_QUIET_MS`. Starting a
+   * Worker holds this thread for milliseconds (tens on a loaded machine),
+   * and while deadlines pass together, the queued tasks a new worker would
+   * take are the next to be stopped: the caller's timers would wait for
+   * workers started for nothing.
+   */
+  protected noteStop(): void {
+    this.#lastStop = performance.now();
+  }
+
+  /**
+   * Whether starting a worker must wait for a storm of stops to pass; if
+   * so, a dispatch is scheduled for when it may. Never longer than
+   * `STORM_MAX_MS` in all, so that endless stops cannot starve the queue.
+   */
+  #holdSpawn(): boolean {
+    const now = performance.now();
+    const wait = this.#lastStop + STORM_QUIET_MS - now;
+    if (wait <= 0 || now - (this.#heldSince ??= now) >= STORM_MAX_MS) {
+      this.#heldSince = undefined;
+      return false;
+    }
+    this.scheduleDispatch(Math.ceil(wait));
+    return true;
   }
 
   /** Gives queued tasks to idle workers, starting new ones as allowed. */
@@ -184,7 +227,7 @@ export abstract class PoolScheduler {
     }
     while (queue.length > 0 && this.workers.size < this.config.maxWorkers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
-      if (queue.length === 0) break;
+      if (queue.length === 0 || this.#holdSpawn()) break;
       const w = this.spawn();
       if (w === undefined) return;
       this.fillIdle(w);
@@ -353,7 +396,7 @@ export abstract class PoolScheduler {
       !this.shut && this.broken === undefined &&
       this.workers.size < this.config.minWorkers
     ) {
-      if (this.spawn() === undefined) return;
+      if (this.#holdSpawn() || this.spawn() === undefined) return;
     }
   }
 

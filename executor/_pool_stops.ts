@@ -38,14 +38,22 @@ export abstract class PoolStops extends PoolScheduler {
   ): void {
     const { future } = task;
     if (future.done()) return;
+    this.noteStop();
     const settle = () => {
       if (error === undefined) future.forceCancel();
       else this.fail(task, error);
     };
     const w = task.worker;
     if (w === undefined) return settle();
-    if (w.head !== task && w.revoke(task)) {
+    // Not started: behind the head, or the head of a worker still
+    // starting, which is then kept for the next task rather than killed.
+    if ((w.head !== task || !w.ready) && w.revoke(task)) {
       settle();
+      // A new head runs as far as its future can tell, as when shipped.
+      const head = w.head;
+      if (head?.future.state === "pending") {
+        head.future.setRunningOrNotifyCancel();
+      }
       return this.scheduleDispatch();
     }
     task.stop = stopReasonOf(error, reason);
