@@ -184,15 +184,20 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options. `signal` and `timeout` settle the future
-   * at once (cancelled, or failed with `TimeoutError`): a job that no worker
-   * claimed is removed from the queue and never runs; a running one is
-   * stopped on its worker, whose local pool terminates the task's worker.
+   * `submit` with per-task options. `timeout` is running time: it counts
+   * from the moment a worker starts the job (the executor hears BullMQ's
+   * `active` event), never while the job waits in Redis; once it passes,
+   * the future fails with `TimeoutError` and the task is stopped on its
+   * worker, whose local pool terminates the task's worker. `signal` counts
+   * from the call, wherever the job is: it cancels the future at once, and
+   * a job that no worker claimed is removed from the queue and never runs
+   * (a deadline from the call: `signal: AbortSignal.timeout(ms)`).
    * `transfer` is accepted and ignored: values are always copied.
    *
    * @param fn A {@linkcode moduleTask} or a self-contained function.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call).
+   * @param options `signal` (from this call), `timeout` (ms of running time
+   * on a worker).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` (or `grace`) is negative or NaN.
@@ -206,8 +211,14 @@ export class BullMQExecutor implements Executor {
    *
    * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
    * const sleep = moduleTask<typeof import("./tasks.ts"), "sleep">(new URL("./tasks.ts", import.meta.url), "sleep");
+   * // 100 ms once a worker runs it, however long it waits for one.
    * const slow = ex.run(sleep, [10_000], { timeout: 100 });
    * console.log((await slow.exception()) instanceof TimeoutError); // true
+   * // 100 ms from now, waiting included: cancelled, and removed from Redis
+   * // if no worker has claimed it yet.
+   * const soon = ex.run(sleep, [10_000], { signal: AbortSignal.timeout(100) });
+   * await soon.result().catch(() => {});
+   * console.log(soon.cancelled()); // true
    * ```
    */
   run<A extends unknown[], R>(
