@@ -22,7 +22,7 @@
  *
  * @module
  */
-export { PoolFuture } from "./executor/_pool_future.ts";
+export { PoolFuture } from "./executor/_pool/future.ts";
 export { mapTasks, type SubmitBatch } from "./executor/_map.ts";
 export {
   cloneableError,
@@ -37,7 +37,7 @@ export {
 export {
   explainTaskError,
   revive as reviveFunctionSource,
-} from "./executor/_runner_functions.ts";
+} from "./executor/_runner/functions.ts";
 export { checkPositiveInteger, isModuleTask } from "./executor/_task.ts";
 export { checkTimeout, startTimer } from "./future/_timeout.ts";
 export { checkRunCall } from "./executor/_run_options.ts";

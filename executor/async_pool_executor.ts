@@ -13,7 +13,7 @@ import type {
 import { mapTasks } from "./_map.ts";
 import { checkPositiveInteger, checkTask } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
-import { PoolFuture } from "./_pool_future.ts";
+import { PoolFuture } from "./_pool/future.ts";
 import { RunningTaskContext } from "./_task_context.ts";
 import {
   armStop,

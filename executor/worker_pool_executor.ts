@@ -9,11 +9,11 @@ import type {
   TaskFunction,
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
-import { Pool } from "./_pool.ts";
+import { Pool } from "./_pool/pool.ts";
 import { taskSpec } from "./_task.ts";
 import { checkRunCall } from "./_run_options.ts";
-import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
-import { workerTransport } from "./_worker_transport.ts";
+import { type CommonPoolOptions, poolConfig } from "./_pool/options.ts";
+import { workerTransport } from "./_pool/worker_transport.ts";
 import { isDeno, runtimeName } from "./_runtime.ts";
 import { NotSupportedError } from "../future/errors.ts";
 

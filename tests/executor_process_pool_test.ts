@@ -10,7 +10,7 @@ import {
   TimeoutError,
   WorkerCrashedError,
 } from "../mod.ts";
-import { Pacing } from "../executor/_pool_pacing.ts";
+import { Pacing } from "../executor/_pool/pacing.ts";
 import { cpuTicks } from "./_util/cpu.ts";
 
 const tasks = new URL("./fixtures/executor_tasks.ts", import.meta.url);

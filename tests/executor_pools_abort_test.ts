@@ -7,7 +7,7 @@ import {
   WorkerPoolExecutor,
 } from "../mod.ts";
 import { forEachPool } from "./_util/pools.ts";
-import { Pacing } from "../executor/_pool_pacing.ts";
+import { Pacing } from "../executor/_pool/pacing.ts";
 
 // An endless task, as far as the pool can tell. Deno 2.9.6 cannot stop a
 // worker stuck in a synchronous loop, so the loop also watches STOP, which

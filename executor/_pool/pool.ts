@@ -3,21 +3,21 @@
 // cancelling tasks, results, crashes and shutting down. Where and when
 // tasks travel is `_pool_scheduler.ts`'s; stopping a task that runs,
 // `_pool_stops.ts`'s.
-import { InvalidStateError, WorkerCrashedError } from "../future/errors.ts";
-import { checkTimeout } from "../future/_timeout.ts";
-import type { Future } from "../future/future.ts";
-import type { ExecutorStats, RunOptions } from "./executor.ts";
-import type { FromWorker } from "./_protocol.ts";
-import { unmarshalError } from "./_marshal.ts";
-import { PoolFuture } from "./_pool_future.ts";
-import type { PaceKey } from "./_pool_pacing.ts";
-import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { needsCloneCheck, paceKey, type TaskSpec } from "./_task.ts";
-import { findLostValue } from "./_lost_values.ts";
-import type { PoolConfig } from "./_pool_scheduler.ts";
-import { PoolStops } from "./_pool_stops.ts";
-import { armStop, deliverProgress } from "./_run_options.ts";
-import { stopReasonOf } from "./_stop.ts";
+import { InvalidStateError, WorkerCrashedError } from "../../future/errors.ts";
+import { checkTimeout } from "../../future/_timeout.ts";
+import type { Future } from "../../future/future.ts";
+import type { ExecutorStats, RunOptions } from "../executor.ts";
+import type { FromWorker } from "../_protocol.ts";
+import { unmarshalError } from "../_marshal.ts";
+import { PoolFuture } from "./future.ts";
+import type { PaceKey } from "./pacing.ts";
+import type { PoolTask, PoolWorker } from "./worker.ts";
+import { needsCloneCheck, paceKey, type TaskSpec } from "../_task.ts";
+import { findLostValue } from "../_lost_values.ts";
+import type { PoolConfig } from "./dispatch.ts";
+import { PoolStops } from "./stops.ts";
+import { armStop, deliverProgress } from "../_run_options.ts";
+import { stopReasonOf } from "../_stop.ts";
 
 export type { PoolConfig };
 

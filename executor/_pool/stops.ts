@@ -2,11 +2,11 @@
 // How a pool stops a task on an abort or a timeout: at once if it has not
 // started; if it runs, by its stop flag and a "stop" message, with a grace
 // before its worker is killed, and what that worker holds then.
-import { type TimeoutError, WorkerCrashedError } from "../future/errors.ts";
-import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { PoolScheduler } from "./_pool_scheduler.ts";
-import { stopReasonOf } from "./_stop.ts";
-import { armStop } from "./_run_options.ts";
+import { type TimeoutError, WorkerCrashedError } from "../../future/errors.ts";
+import type { PoolTask, PoolWorker } from "./worker.ts";
+import { PoolScheduler } from "./dispatch.ts";
+import { stopReasonOf } from "../_stop.ts";
+import { armStop } from "../_run_options.ts";
 
 /** The stopping of tasks, on top of the queue and the workers. */
 export abstract class PoolStops extends PoolScheduler {

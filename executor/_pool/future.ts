@@ -2,8 +2,8 @@
 // The future a worker pool hands out. Its base stays "pending" while the
 // task runs (the subclass reports "running"), so that an abort can still
 // cancel a running task after its worker is terminated (`RunOptions.signal`).
-import { Future, type FutureState } from "../future/future.ts";
-import { InvalidStateError } from "../future/errors.ts";
+import { Future, type FutureState } from "../../future/future.ts";
+import { InvalidStateError } from "../../future/errors.ts";
 
 const INSPECT = Symbol.for("Deno.customInspect");
 type Inspect = (

@@ -50,19 +50,19 @@
 // `--frozen`, `--cached-only`, ...).
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Duplex, Writable } from "node:stream";
-import type { FromWorker, ToWorker } from "./_protocol.ts";
+import type { FromWorker, ToWorker } from "../_protocol.ts";
 import type {
   Transport,
   TransportFactory,
   TransportHandlers,
-} from "./_transport.ts";
-import { encodeMessage, MessageError, MessageReader } from "./_process_wire.ts";
-import { checkFromChild } from "./_process_check.ts";
-import { permissionFlags } from "./_permission_flags.ts";
-import { checkV8Flags } from "./_process_support.ts";
-export { checkProcessSupport } from "./_process_support.ts";
+} from "../_transport.ts";
+import { encodeMessage, MessageError, MessageReader } from "../_process_wire.ts";
+import { checkFromChild } from "./process_check.ts";
+import { permissionFlags } from "./permission_flags.ts";
+import { checkV8Flags } from "./process_support.ts";
+export { checkProcessSupport } from "./process_support.ts";
 // Not run here: imported so that the child's modules are cached.
-import "./_process_child.ts";
+import "../_runner/process_child.ts";
 
 /** How long the end of the channel may lag behind the child's exit. */
 const DRAIN_MS = 1000;
@@ -179,7 +179,7 @@ export function processTransport(
   options: ProcessTransportOptions = {},
 ): TransportFactory {
   const entry = new URL(
-    options.entry ?? new URL("./_process_child.ts", import.meta.url),
+    options.entry ?? new URL("../_runner/process_child.ts", import.meta.url),
   );
   const permissions = options.permissions ?? "inherit";
   // Fail at once on bad input, not at the first spawn.

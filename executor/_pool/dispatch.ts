@@ -3,13 +3,13 @@
 // demand (or kept, `minWorkers`), tasks shipped in adaptive batches
 // (`_pool_pacing.ts`), taken back from a busy worker by an idle one when
 // workers share memory, idle workers closed.
-import { BrokenExecutorError } from "../future/errors.ts";
-import type { FromWorker } from "./_protocol.ts";
-import type { TransportFactory } from "./_transport.ts";
-import { type PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { Pacing } from "./_pool_pacing.ts";
-import { refOf, type TaskSpec } from "./_task.ts";
-import { Fifo } from "./_fifo.ts";
+import { BrokenExecutorError } from "../../future/errors.ts";
+import type { FromWorker } from "../_protocol.ts";
+import type { TransportFactory } from "../_transport.ts";
+import { type PoolTask, PoolWorker } from "./worker.ts";
+import { Pacing } from "./pacing.ts";
+import { refOf, type TaskSpec } from "../_task.ts";
+import { Fifo } from "../_fifo.ts";
 
 export interface PoolConfig {
   maxWorkers: number;
