@@ -24,7 +24,10 @@ import { checkRunCall } from "./_run_options.ts";
 // bundle never sees its node: imports. It imports the child's entry, so
 // both are in Deno's cache before the first child starts (which then
 // waits on no network).
-const PROCESS_TRANSPORT = new URL("./_pool/process_transport.ts", import.meta.url);
+const PROCESS_TRANSPORT = new URL(
+  "./_pool/process_transport.ts",
+  import.meta.url,
+);
 type ProcessTransportModule = typeof import("./_pool/process_transport.ts");
 
 /** Options for {@linkcode ProcessPoolExecutor}. */

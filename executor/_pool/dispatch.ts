@@ -1,407 +1,265 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// Where and when a pool's tasks travel: a FIFO queue, workers started on
-// demand (or kept, `minWorkers`), tasks shipped in adaptive batches
-// (`_pool_pacing.ts`), taken back from a busy worker by an idle one when
-// workers share memory, idle workers closed.
-import { BrokenExecutorError } from "../../future/errors.ts";
-import type { FromWorker } from "../_protocol.ts";
-import type { TransportFactory } from "../_transport.ts";
-import { type PoolTask, PoolWorker } from "./worker.ts";
-import { Pacing } from "./pacing.ts";
-import { refOf, type TaskSpec } from "../_task.ts";
-import { Fifo } from "../_fifo.ts";
+// The dispatch policy of a pool, as pure functions over plain data: which
+// tasks a worker gets next and how many, when a task travels alone, when a
+// busy worker may hold one more, which worker an idle one takes work back
+// from and how much. `Pool` (`pool.ts`) owns the queue and the workers and
+// carries these decisions out; nothing here sends, starts or settles
+// anything, so each rule is tested on fake workers (tests/executor_
+// dispatch_test.ts). How many tasks make a batch is `Pacing`'s (`pacing.ts`).
+import type { Paced, Pacing } from "./pacing.ts";
 
-export interface PoolConfig {
-  maxWorkers: number;
-  minWorkers: number;
-  initializer: TaskSpec | undefined;
-  initargs: unknown[];
-  maxTasksPerWorker: number;
-  idleTimeout: number;
-  transport: TransportFactory;
-  name: string;
-  /** Whether the transport carries Blob, File and CryptoKey (default true). */
-  carriesHostObjects?: boolean;
+/** What the policy reads of a task. */
+export interface TaskState extends Paced {
+  /** Whether a signal or a timeout may stop it while it runs. */
+  readonly stoppable: boolean;
+  /** The buffers it moves to its worker, if any. */
+  readonly transfer: readonly unknown[] | undefined;
+  /** Settled by a stop while it (probably) ran: its worker must go. */
+  readonly abandoned: boolean;
+  readonly future: { done(): boolean };
 }
 
-/** The queue and the workers of a pool, and the policy that joins them. */
-export abstract class PoolScheduler {
-  protected config: PoolConfig;
-  protected workers = new Set<PoolWorker>();
-  protected queue = new Fifo<PoolTask>();
-  protected pacing = new Pacing();
-  protected shut = false;
-  protected broken: { message: string; cause: unknown } | undefined;
-  protected completed = 0;
-  protected failed = 0;
-  protected waiters: (() => void)[] = [];
-  #nextWorker = 1;
-  #closing = new Set<Promise<void>>();
-  #topUpScheduled = false;
-  #dispatchTimer: ReturnType<typeof setTimeout> | undefined;
+/** What the policy reads of a worker. */
+export interface WorkerState<T extends TaskState = TaskState> {
+  /** Shipped and not finished, in order; the first one runs. */
+  readonly shipped: readonly T[];
+  /** Whether shipped tasks can be taken back (shared slots). */
+  readonly sharesMemory: boolean;
+  /** Tasks shipped to it so far, for `maxTasksPerWorker`. */
+  readonly dispatched: number;
+  readonly dead: boolean;
+  /** Whether a task it holds was asked to stop. */
+  readonly stopping: boolean;
+  /** Slots left for more tasks. */
+  readonly room: number;
+  /** When the pool last heard of progress, or it became busy (ms). */
+  readonly lastProgress: number;
+}
 
-  constructor(config: PoolConfig) {
-    this.config = config;
-  }
+/** The pool's queue as the policy takes tasks from it. */
+export interface TaskQueue<T> {
+  readonly length: number;
+  peek(): T | undefined;
+  shift(): T | undefined;
+}
 
-  /** Whether no worker is left, not even one still dying. */
-  protected get allGone(): boolean {
-    return this.workers.size === 0 && this.#closing.size === 0;
-  }
+/** Whether worker `w` may be given more tasks at all. */
+export function canTake(w: WorkerState, maxTasksPerWorker: number): boolean {
+  return w.dispatched < maxTasksPerWorker && !w.dead;
+}
 
-  /** A message from worker `w`. */
-  protected abstract onMessage(w: PoolWorker, message: FromWorker): void;
-  /**
-   * Worker `w` is gone without being killed, running task `id`, or none
-   * (`null`); `undefined` when it did not say.
-   */
-  protected abstract onCrash(
-    w: PoolWorker,
-    how: string,
-    cause: unknown,
-    id?: number | null,
-  ): void;
-  /** The pool can run nothing more: every task fails. */
-  protected abstract break(message: string, cause: unknown): void;
-  /** `task` has started (the head of a ready worker): its timeout runs. */
-  protected abstract startClock(task: PoolTask): void;
+/** Whether worker `w` holds nothing and may be given tasks. */
+export function isIdle(w: WorkerState, maxTasksPerWorker: number): boolean {
+  return w.shipped.length === 0 && canTake(w, maxTasksPerWorker);
+}
 
-  protected brokenError(): BrokenExecutorError {
-    const { message, cause } = this.broken!;
-    return new BrokenExecutorError(
-      `${this.config.name} is broken: ${message}`,
-      { cause },
-    );
-  }
+/** Whether a task submitted now could start at once. */
+export function hasIdle(
+  workers: Iterable<WorkerState>,
+  size: number,
+  maxWorkers: number,
+  maxTasksPerWorker: number,
+): boolean {
+  if (size < maxWorkers) return true;
+  for (const w of workers) if (isIdle(w, maxTasksPerWorker)) return true;
+  return false;
+}
 
-  /** Fails a task's future, counting it, unless it is done already. */
-  protected fail(task: PoolTask, error: unknown): void {
-    if (task.future.done()) return;
-    this.completed++;
-    this.failed++;
-    task.future.setException(error);
-  }
+/**
+ * Whether busy worker `w`, running its one task for `now - lastProgress`
+ * ms, may hold one more queued behind it (see `Pacing.prefetch`). Only a
+ * worker that can give a task back holds a long one queued: a child
+ * process cannot, so a task queued there behind a long one would wait for
+ * it however idle the other children are, and could no longer be
+ * cancelled. A child gets its next long task when it is free.
+ */
+export function mayPrefetch(
+  w: WorkerState,
+  pacing: Pacing,
+  now: number,
+  maxTasksPerWorker: number,
+): boolean {
+  const head = w.shipped[0];
+  return w.sharesMemory && canTake(w, maxTasksPerWorker) &&
+    !head.abandoned && pacing.prefetch(head, now - w.lastProgress);
+}
 
-  /**
-   * Puts tasks taken back from a worker, none of which started, at the
-   * front of the queue: pending again (a child's were marked running).
-   */
-  protected requeue(tasks: PoolTask[]): void {
-    for (let i = tasks.length - 1; i >= 0; i--) {
-      const task = tasks[i];
-      task.future.resetRunning();
-      // Time spent queued does not count: the clock starts again.
-      task.clock?.();
-      task.clock = undefined;
-      this.queue.unshift(task);
-    }
-  }
-
-  /** Whether a task submitted now could start at once. */
-  protected hasIdle(): boolean {
-    if (this.workers.size < this.config.maxWorkers) return true;
-    for (const w of this.workers) {
-      if (w.shipped.length === 0 && this.canTake(w)) return true;
-    }
-    return false;
-  }
-
-  /**
-   * After the tasks submitted in this turn of the event loop, workers that
-   * can give tasks back (shared memory) get their share of the queue at
-   * once, in one message each, rather than when they next report: a burst
-   * of short tasks then costs one round trip. A child process gets more
-   * only when it reports, so that nothing is shipped behind a task that
-   * turns out long.
-   */
-  protected scheduleTopUp(): void {
-    if (this.#topUpScheduled) return;
-    this.#topUpScheduled = true;
-    queueMicrotask(() =>
-      this.guard(() => {
-        this.#topUpScheduled = false;
-        if (this.broken !== undefined) return;
-        const takers = [...this.workers].filter((w) =>
-          w.sharesMemory && this.canTake(w) && !w.head?.abandoned
-        );
-        if (takers.length === 0) return;
-        const share = Math.ceil(this.queue.length / takers.length);
-        for (const w of takers) this.fill(w, share);
-        this.settleIdle();
-      })
-    );
-  }
-
-  /** Whether a busy worker may take one more task behind its current one. */
-  protected canPrefetch(): boolean {
-    if (this.pacing.depth(this.queue.peek()) > 1) return false;
-    const now = performance.now();
-    for (const w of this.workers) {
-      if (w.shipped.length === 1 && this.mayPrefetch(w, now)) return true;
-    }
-    return false;
-  }
-
-  /**
-   * Only a worker that can give a task back holds a long one queued: a
-   * child process cannot, so a task queued there behind a long one would
-   * wait for it however idle the other children are, and could no longer
-   * be cancelled. A child gets its next long task when it is free.
-   */
-  protected mayPrefetch(w: PoolWorker, now: number): boolean {
-    return w.sharesMemory && this.canTake(w) && !w.head!.abandoned &&
-      this.pacing.prefetch(w.head!, now - w.lastProgress);
-  }
-
-  protected canTake(w: PoolWorker): boolean {
-    return w.dispatched < this.config.maxTasksPerWorker && !w.dead;
-  }
-
-  /**
-   * `dispatch()` in a later turn of the event loop, after a stop: a storm
-   * of stops (one signal aborting hundreds of tasks, or hundreds of
-   * deadlines passing together) settles the futures before anything
-   * moves, so tasks about to be stopped are neither shipped nor given
-   * workers that would be killed for them at once, and the caller's
-   * timers are not held up by a worker started for each stop.
-   */
-  protected scheduleDispatch(): void {
-    if (this.#dispatchTimer !== undefined) return;
-    this.#dispatchTimer = setTimeout(() => {
-      this.#dispatchTimer = undefined;
-      this.guard(() => this.dispatch());
-    }, 0);
-  }
-
-  /** Gives queued tasks to idle workers, starting new ones as allowed. */
-  protected dispatch(): void {
-    if (this.broken !== undefined) return;
-    const queue = this.queue;
-    for (const w of this.workers) {
-      while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
-      if (queue.length === 0) break;
-      if (w.shipped.length === 0 && this.canTake(w)) this.fillIdle(w);
-    }
-    while (queue.length > 0 && this.workers.size < this.config.maxWorkers) {
-      while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
-      if (queue.length === 0) break;
-      const w = this.spawn();
-      if (w === undefined) return;
-      this.fillIdle(w);
-    }
-    if (queue.length > 0 && this.pacing.depth(queue.peek()) === 1) {
-      const now = performance.now();
-      for (const w of this.workers) {
-        if (queue.length === 0) break;
-        if (w.shipped.length === 1 && this.mayPrefetch(w, now)) this.fill(w);
-      }
-    }
-    if (queue.length === 0) this.takeBack();
-    this.settleIdle();
-  }
-
-  /**
-   * Ships `w` as many queued tasks as it should hold (see `Pacing`), at
-   * most `most`.
-   */
-  protected fill(w: PoolWorker, most = Infinity): void {
-    // A worker whose task was asked to stop may be killed: whatever it
-    // holds then may fail. It gets more once the stop is over.
-    if (w.stopping) return;
-    let depth = this.pacing.depth(this.queue.peek());
+/**
+ * Whether one of `workers`, busy with one task, may take `next` behind it:
+ * only when `next` is a long task (one per message).
+ */
+export function canPrefetch(
+  workers: Iterable<WorkerState>,
+  next: Paced | undefined,
+  pacing: Pacing,
+  now: number,
+  maxTasksPerWorker: number,
+): boolean {
+  if (pacing.depth(next) > 1) return false;
+  for (const w of workers) {
     if (
-      depth === 1 && w.shipped.length === 1 &&
-      this.mayPrefetch(w, performance.now())
-    ) depth = 2;
-    let n = Math.min(
+      w.shipped.length === 1 && mayPrefetch(w, pacing, now, maxTasksPerWorker)
+    ) return true;
+  }
+  return false;
+}
+
+/**
+ * How many tasks worker `w` should be shipped now, with `next` at the head
+ * of the queue: up to the depth `Pacing` gives tasks like it (one more
+ * behind a long task it may prefetch), within `maxTasksPerWorker`, its
+ * free slots and `most`. None while a task it holds is being stopped: it
+ * may be killed, and whatever it holds then may fail.
+ */
+export function quota(
+  w: WorkerState,
+  next: Paced | undefined,
+  pacing: Pacing,
+  now: number,
+  maxTasksPerWorker: number,
+  most = Infinity,
+): number {
+  if (w.stopping) return 0;
+  let depth = pacing.depth(next);
+  if (
+    depth === 1 && w.shipped.length === 1 &&
+    mayPrefetch(w, pacing, now, maxTasksPerWorker)
+  ) depth = 2;
+  return Math.max(
+    0,
+    Math.min(
       most,
       depth - w.shipped.length,
-      this.config.maxTasksPerWorker - w.dispatched,
+      maxTasksPerWorker - w.dispatched,
       w.room,
-    );
-    const queue = this.queue;
-    const batch: PoolTask[] = [];
-    while (n > 0 && queue.length > 0) {
-      const task = queue.peek()!;
-      if (task.future.done()) {
-        queue.shift();
-        continue;
+    ),
+  );
+}
+
+/**
+ * Whether `task` may only travel alone, to worker `w` holding nothing.
+ * Without shared memory a stop kills the worker, and all it holds: a task
+ * that may be stopped travels alone. Buffers transferred to a worker
+ * cannot come back: a task that moves some goes only to an idle worker,
+ * where no task ahead of it can hold it hostage (or make the pool kill the
+ * worker, and them); and in a message of its own, since Deno detaches the
+ * buffers listed for a post even when the post fails, for another task's
+ * arguments.
+ */
+export function travelsAlone(w: WorkerState, task: TaskState): boolean {
+  return w.sharesMemory ? task.transfer !== undefined : task.stoppable;
+}
+
+/**
+ * Takes from `queue` the tasks worker `w` gets next, at most `n`, in
+ * order: cancelled ones are dropped on the way, and the batch ends before
+ * a task that must travel alone (which goes, alone, only to a worker
+ * holding nothing), or after any task when `w` is a child holding one
+ * that may be stopped.
+ */
+export function takeBatch<T extends TaskState>(
+  w: WorkerState<T>,
+  queue: TaskQueue<T>,
+  n: number,
+): T[] {
+  const batch: T[] = [];
+  while (n > 0 && queue.length > 0) {
+    const task = queue.peek()!;
+    if (task.future.done()) {
+      queue.shift();
+      continue;
+    }
+    if (travelsAlone(w, task)) {
+      if (batch.length === 0 && w.shipped.length === 0) {
+        batch.push(queue.shift()!);
       }
-      // Without shared memory a stop kills the worker, and all it holds:
-      // a task that may be stopped travels alone.
-      if (!w.sharesMemory && task.stoppable) {
-        if (batch.length === 0 && w.shipped.length === 0) {
-          batch.push(queue.shift()!);
-        }
-        break;
-      }
-      if (!w.sharesMemory && w.shipped.some((t) => t.stoppable)) break;
-      // Buffers transferred to a worker cannot come back: a task that moves
-      // some goes only to an idle worker, where no task ahead of it can
-      // hold it hostage (or make the pool kill the worker, and them). And
-      // in a message of its own: Deno detaches the buffers listed for a
-      // post even when the post fails, for another task's arguments.
-      if (w.sharesMemory && task.transfer !== undefined) {
-        if (batch.length === 0 && w.shipped.length === 0) {
-          batch.push(queue.shift()!);
-        }
-        break;
-      }
-      batch.push(queue.shift()!);
-      n--;
+      break;
     }
-    if (batch.length > 0) this.ship(w, batch);
+    if (!w.sharesMemory && w.shipped.some((t) => t.stoppable)) break;
+    batch.push(queue.shift()!);
+    n--;
   }
+  return batch;
+}
 
-  /**
-   * Fills idle worker `w` until it holds a task or the queue is empty: a
-   * task that cannot be sent fails and leaves the worker idle, and nothing
-   * else would give it the next one.
-   */
-  protected fillIdle(w: PoolWorker): void {
-    while (w.shipped.length === 0 && this.queue.length > 0) this.fill(w);
-  }
+/**
+ * The workers that get a share of the queue at once after a burst of
+ * submissions, and how many tasks each: those that can give tasks back
+ * (shared memory), may take more, and are not stopping their head.
+ */
+export function topUp<W extends WorkerState>(
+  workers: Iterable<W>,
+  queued: number,
+  maxTasksPerWorker: number,
+): { takers: W[]; share: number } {
+  const takers = [...workers].filter((w) =>
+    w.sharesMemory && canTake(w, maxTasksPerWorker) &&
+    !w.shipped[0]?.abandoned
+  );
+  const share = takers.length === 0 ? 0 : Math.ceil(queued / takers.length);
+  return { takers, share };
+}
 
-  /** Sends tasks to `w`; those that cannot be sent fail, alone. */
-  protected ship(w: PoolWorker, tasks: PoolTask[]): void {
-    const wasIdle = w.shipped.length === 0;
-    try {
-      w.ship(tasks);
-    } catch (error) {
-      if (tasks.length === 1) return this.fail(tasks[0], error);
-      for (const task of tasks) this.ship(w, [task]);
-      return;
-    }
-    if (!w.sharesMemory) {
-      // A task shipped to a child process counts as running.
-      for (const task of tasks) task.future.setRunningOrNotifyCancel();
-    } else if (wasIdle) tasks[0].future.setRunningOrNotifyCancel();
-    // A ready worker starts the first one at once; one still starting,
-    // once ready (`Pool`'s "ready").
-    if (wasIdle && w.ready) this.startClock(tasks[0]);
+/**
+ * Which worker an idle one takes work back from: the one holding the most
+ * tasks, if that is more than the one it runs.
+ */
+export function victim<W extends WorkerState>(
+  workers: Iterable<W>,
+): W | undefined {
+  let most: W | undefined;
+  for (const w of workers) {
+    if (w.shipped.length > (most?.shipped.length ?? 1)) most = w;
   }
+  return most;
+}
 
-  /**
-   * With the queue empty, an idle worker takes back tasks waiting behind
-   * a busy one: all of them if that one is stalled on a long task, else
-   * the back half, so no task is held hostage by the one ahead of it.
-   */
-  protected takeBack(): void {
-    for (const thief of this.workers) {
-      if (thief.shipped.length > 0 || !thief.sharesMemory) continue;
-      if (!this.canTake(thief)) continue;
-      let victim: PoolWorker | undefined;
-      for (const w of this.workers) {
-        if (w.shipped.length > (victim?.shipped.length ?? 1)) victim = w;
-      }
-      if (victim === undefined) return;
-      const waiting = victim.shipped.length - 1;
-      const stalled = performance.now() - victim.lastProgress >
-        this.pacing.stallAfter(victim.head!);
-      const take = stalled ? waiting : Math.ceil(waiting / 2);
-      const taken = victim.revokeFrom(victim.shipped.length - take);
-      if (taken.length === 0) continue;
-      this.requeue(taken);
-      this.fillIdle(thief);
-    }
-  }
+/**
+ * From which index of its `shipped` tasks are taken back from `victim`:
+ * all those waiting behind its head if it is stalled on a long task (see
+ * `Pacing.stallAfter`), else the back half, so that no task is held
+ * hostage by the one ahead of it.
+ */
+export function takeBackFrom(
+  victim: WorkerState,
+  pacing: Pacing,
+  now: number,
+): number {
+  const waiting = victim.shipped.length - 1;
+  const stalled = now - victim.lastProgress >
+    pacing.stallAfter(victim.shipped[0]);
+  const take = stalled ? waiting : Math.ceil(waiting / 2);
+  return victim.shipped.length - take;
+}
 
-  protected spawn(): PoolWorker | undefined {
-    const { name, transport, initializer, initargs } = this.config;
-    let w: PoolWorker;
-    try {
-      w = new PoolWorker(`${name} ${this.#nextWorker++}`, transport, {
-        message: (m) => this.guard(() => this.onMessage(w, m)),
-        exit: (how, cause) => this.guard(() => this.onCrash(w, how, cause)),
-      });
-    } catch (error) {
-      // E.g. permissions the program itself does not have.
-      this.break("a worker could not be created", error);
-      return undefined;
-    }
-    this.workers.add(w);
-    try {
-      w.init(initializer && { fn: refOf(initializer), args: initargs });
-    } catch (error) {
-      this.break("its initargs cannot be sent to a worker", error);
-      return undefined;
-    }
-    return w;
-  }
+/**
+ * Whether idle worker `w` may take tasks back from a busy one: it must
+ * share memory (a child cannot give tasks back, so it gets none that way)
+ * and may take more.
+ */
+export function mayTakeBack(
+  w: WorkerState,
+  maxTasksPerWorker: number,
+): boolean {
+  return w.shipped.length === 0 && w.sharesMemory &&
+    canTake(w, maxTasksPerWorker);
+}
 
-  /**
-   * Runs an engine handler called by a transport, a timer or a promise. A
-   * bug there must not become an uncaught error of the user's program
-   * (which kills it): the pool breaks instead, every task fails with the
-   * bug as the cause, and no future is left waiting.
-   */
-  protected guard(handler: () => void): void {
-    try {
-      handler();
-    } catch (error) {
-      try {
-        this.break("an internal error of the pool", error);
-      } catch {
-        // Breaking failed too: the tasks it reached are failed already.
-      }
-    }
-  }
-
-  /** Starts workers up to `minWorkers`, unless the pool is closing. */
-  protected replenish(): void {
-    while (
-      !this.shut && this.broken === undefined &&
-      this.workers.size < this.config.minWorkers
-    ) {
-      if (this.spawn() === undefined) return;
-    }
-  }
-
-  protected remove(w: PoolWorker): void {
-    if (w.dead) return;
-    const closed = w.kill();
-    this.workers.delete(w);
-    if (closed !== undefined) {
-      // shutdown() resolves once no worker is left, not even a dying one.
-      this.#closing.add(closed);
-      const gone = () => {
-        this.#closing.delete(closed);
-        this.guard(() => this.settleIdle());
-      };
-      closed.then(gone, gone);
-    }
-    this.replenish();
-  }
-
-  /**
-   * Idle workers get their idle timer (beyond `minWorkers`), or go at once
-   * after shutdown; the shutdown waiters are released when the last
-   * worker is gone.
-   */
-  protected settleIdle(): void {
-    const queue = this.queue;
-    while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
-    const drained = queue.length === 0 || this.broken !== undefined;
-    for (const w of this.workers) {
-      if (w.shipped.length > 0) continue;
-      if (
-        (this.shut && drained) ||
-        w.dispatched >= this.config.maxTasksPerWorker
-      ) this.remove(w);
-      else if (this.workers.size > this.config.minWorkers) {
-        w.startIdle(this.config.idleTimeout, () =>
-          this.guard(() => {
-            if (this.workers.size > this.config.minWorkers) this.remove(w);
-          }));
-      }
-    }
-    if (
-      this.allGone &&
-      (this.shut || this.broken)
-    ) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const resolve of waiters) resolve();
-    }
-  }
+/**
+ * After a crash of a worker that held `shipped` tasks, the index of the
+ * first one that certainly never started (those before it may have run):
+ * `blamed` is the index of the task the worker said it ran (-1 if none
+ * named), `noneRan` that it said it ran none. A child tells nothing of what
+ * it starts, and sends the results of short tasks together: any task
+ * shipped to it may have run.
+ */
+export function firstUnstarted(
+  shipped: number,
+  sharesMemory: boolean,
+  blamed: number,
+  noneRan: boolean,
+): number {
+  if (noneRan) return 0;
+  if (blamed >= 0) return blamed + 1;
+  return sharesMemory ? 1 : shipped;
 }

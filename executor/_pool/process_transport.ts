@@ -56,7 +56,11 @@ import type {
   TransportFactory,
   TransportHandlers,
 } from "../_transport.ts";
-import { encodeMessage, MessageError, MessageReader } from "../_process_wire.ts";
+import {
+  encodeMessage,
+  MessageError,
+  MessageReader,
+} from "../_process_wire.ts";
 import { checkFromChild } from "./process_check.ts";
 import { permissionFlags } from "./permission_flags.ts";
 import { checkV8Flags } from "./process_support.ts";

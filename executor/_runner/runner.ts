@@ -24,7 +24,12 @@ import {
   TaskFunctions,
 } from "./functions.ts";
 import { RunningTaskContext, type TaskContextHooks } from "../_task_context.ts";
-import { readStop, reviveStop, type StopReason, unknownStop } from "../_stop.ts";
+import {
+  readStop,
+  reviveStop,
+  type StopReason,
+  unknownStop,
+} from "../_stop.ts";
 import { CancelledError } from "../../future/errors.ts";
 import type { TaskContext } from "../task_context.ts";
 
