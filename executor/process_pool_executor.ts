@@ -351,20 +351,19 @@ export class ProcessPoolExecutor implements Executor {
   ): AsyncIterableIterator<Awaited<R>> {
     const spec = taskSpec(fn as TaskFunction<never, unknown>);
     this.#pool.checkOpen();
-    return mapTasks<A, Awaited<R>>(
-      (batch) =>
+    return mapTasks<A, Awaited<R>>({
+      items,
+      options,
+      submitBatch: (batch) =>
         this.#pool.submit(spec, batch, { batch: true }) as Future<
           Awaited<R>[]
         >,
-      items,
-      options,
-      true,
       // map() items are checked when they travel, as chunks are.
-      (item) =>
+      submitOne: (item) =>
         this.#pool.submit(spec, [item], { precheck: false }) as Future<
           Awaited<R>
         >,
-    );
+    });
   }
 
   /**

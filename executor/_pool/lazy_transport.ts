@@ -71,12 +71,11 @@ export function lazyTransport(
         if (killed) return;
         killed = true;
         real?.kill();
-        closed = (real as { closed?: Promise<void> } | undefined)?.closed;
+        closed = real?.closed;
       },
       get closed(): Promise<void> | undefined {
-        return closed ??
-          (real as { closed?: Promise<void> } | undefined)?.closed;
+        return closed ?? real?.closed;
       },
-    } as Transport;
+    };
   };
 }

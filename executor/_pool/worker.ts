@@ -354,6 +354,6 @@ export class PoolWorker {
     this.stopIdle();
     this.#forgetStops();
     this.#transport.kill();
-    return (this.#transport as { closed?: Promise<void> }).closed;
+    return this.#transport.closed;
   }
 }

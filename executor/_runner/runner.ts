@@ -2,7 +2,9 @@
 // The task runner of every pool worker, whatever carries its messages (a
 // Deno Worker or a child process): it revives functions from their source
 // once, imports module tasks once, runs one task at a time in the order
-// shipped, and sends results back in batches.
+// shipped, and sends results back in batches. Its side of a task's life
+// is in the map at the top of `../_pool/pool.ts`; the design is
+// docs/architecture.md, "The worker pool engine".
 import type {
   FromWorker,
   FunctionRef,
