@@ -27,9 +27,10 @@
 //      task was taken back) -> execute -> TaskFunctions.resolve (revive or
 //      import), contextFor (a RunningTaskContext, ../_task_context.ts),
 //      invoke (the task's function itself)
-//   -> [worker] Outbox.add (_runner/results.ts): results go back together,
-//      in a "done" message, when the worker has run what it holds or
-//      FLUSH_MS have passed
+//   -> [worker] Outbox.add, Outbox.hold (_runner/results.ts), then
+//      Outbox.flush: results go back together in one "done" message once
+//      the worker has run what it holds, FLUSH_MS have passed, or before a
+//      task that awaits, may be stopped, or is not known to be short
 //   -> Pool.#onMessage -> Pool.#onResults: PoolWorker.finishHead, the
 //      future settled, Pacing.record learns the time per call
 //   -> Pool.#advance: the next head is claimed (PoolWorker.claim), marked
