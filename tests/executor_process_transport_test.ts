@@ -13,7 +13,7 @@ import {
   describeExit,
   parentConfig,
   resolutionFlags,
-} from "../executor/_process_transport.ts";
+} from "../executor/_pool/process_transport.ts";
 
 const fixture = (name: string) =>
   new URL(`./fixtures/${name}`, import.meta.url).pathname;
