@@ -120,7 +120,7 @@ export interface ProcessTransport extends Transport {
 /** The flags a child needs to resolve modules as the parent does. */
 export function resolutionFlags(
   denoFlags: readonly string[] = [],
-  findConfig: () => string | undefined = parentConfig,
+  findConfig: () => string | null | undefined = parentConfig,
 ): string[] {
   const flags: string[] = [];
   const chosen = denoFlags.some((f) =>
@@ -128,7 +128,12 @@ export function resolutionFlags(
   );
   if (!chosen) {
     const config = findConfig();
-    if (config !== undefined) flags.push(`--config=${config}`);
+    // The child's main module is this package's entry: left to itself, Deno
+    // would apply the config found above that file (this repository's own,
+    // with its lock file, when the package is used from a local copy)
+    // instead of the program's.
+    if (config === null) flags.push("--no-config");
+    else if (config !== undefined) flags.push(`--config=${config}`);
   }
   return [...flags, ...denoFlags];
 }
@@ -141,14 +146,14 @@ function dirname(path: string): string {
 /**
  * The config file `deno run` found for this program: `deno.json` or
  * `deno.jsonc` in the main module's directory or above (the working
- * directory for `deno eval` and the REPL). Undefined when there is none,
- * when the main module is not a local file (Deno then applies none), or
- * when this program may not read the directories on the way (looking
- * would prompt).
+ * directory for `deno eval` and the REPL). `null` when it has none: there
+ * is none on the way, or the main module is not a local file (Deno then
+ * applies none). Undefined when this program may not read the directories
+ * on the way (looking would prompt), so nobody knows.
  */
-export function parentConfig(): string | undefined {
+export function parentConfig(): string | null | undefined {
   const main = new URL(Deno.mainModule);
-  if (main.protocol !== "file:") return undefined;
+  if (main.protocol !== "file:") return null;
   let dir = dirname(decodeURIComponent(main.pathname));
   for (;;) {
     for (const name of ["deno.json", "deno.jsonc"]) {
@@ -161,7 +166,7 @@ export function parentConfig(): string | undefined {
         // Not there: look further up.
       }
     }
-    if (dir === "/") return undefined;
+    if (dir === "/") return null;
     dir = dirname(dir);
   }
 }
