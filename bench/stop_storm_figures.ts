@@ -46,6 +46,24 @@ async function task(dir: string, i: number): Promise<number> {
   return i;
 }
 
+/**
+ * Starts a 10 ms interval; the function returned stops it and gives its
+ * worst lateness in ms.
+ */
+function watchLateness(): () => number {
+  let worst = 0;
+  let last = performance.now();
+  const interval = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 10);
+    last = now;
+  }, 10);
+  return () => {
+    clearInterval(interval);
+    return worst;
+  };
+}
+
 interface Figures {
   lateness: number;
   settled: number;
@@ -81,13 +99,7 @@ async function storm(
     });
     return future;
   });
-  let worst = 0;
-  let last = performance.now();
-  const interval = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - 10);
-    last = now;
-  }, 10);
+  const lateness = watchLateness();
   const begin = performance.now();
   if (kind === "abort") {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -96,7 +108,7 @@ async function storm(
   await Promise.allSettled(futures.map((f) => f.result()));
   const settled = performance.now() - begin;
   await new Promise((resolve) => setTimeout(resolve, 300));
-  clearInterval(interval);
+  const worst = lateness();
   const spawned = starts.count - before.count;
   const spawnMs = starts.ms - before.ms;
   await ex.shutdown();
@@ -157,14 +169,9 @@ for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
   // The same interval with nothing else running, as long as a storm takes.
   let worst = 0;
   for (let r = 0; r < ROUNDS; r++) {
-    let last = performance.now();
-    const interval = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last - 10);
-      last = now;
-    }, 10);
+    const lateness = watchLateness();
     await new Promise((resolve) => setTimeout(resolve, 400));
-    clearInterval(interval);
+    worst = Math.max(worst, lateness());
   }
   console.log(`| (no pool) | (idle, 400 ms) | ${fmt(worst)} | | | | |`);
 }
