@@ -167,7 +167,7 @@ function speedupTable(
   const head = columns.map((w) =>
     group === "sweep"
       ? `${(w.tasks ?? 0).toLocaleString("en-US")} tasks`
-      : `${w.workers} workers`
+      : `${w.workers} worker${w.workers === 1 ? "" : "s"}`
   );
   return {
     head: ["speed-up over serial", ...head],

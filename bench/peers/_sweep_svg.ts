@@ -150,30 +150,38 @@ function columns(results: Results, group: string): Workload[] {
   ];
 }
 
-/** The sweep chart as an SVG document; undefined when the sweep did not run. */
+/** The sweep chart as an SVG document; undefined when neither series ran. */
 export function renderSweepSvg(results: Results): string | undefined {
+  const { meta } = results;
   const sweep = columns(results, "sweep");
   const sweepSeries = series(results, sweep, (w) => w.tasks ?? 0);
-  if (!sweepSeries.length) return undefined;
-  const out: string[] = [];
-  const { meta } = results;
-  let y = panel(
-    out,
-    24,
-    `Speed-up over serial in the same runtime against the number of tasks, ${meta.sizes.sweepWorkers} workers (${meta.cpus} CPUs, ${
-      meta.date.slice(0, 10)
-    }, medians of ${Math.min(meta.reps, sweep[0].maxReps ?? meta.reps)} runs)`,
-    "tasks the job is cut into (log scale)",
-    sweepSeries,
-    sweep.map((w) => w.tasks ?? 0),
-  );
   const scaling = columns(results, "scaling");
   const scalingSeries = series(results, scaling, (w) => w.workers ?? 0);
+  if (!sweepSeries.length && !scalingSeries.length) return undefined;
+  const out: string[] = [];
+  const runs = Math.min(
+    meta.reps,
+    [...sweep, ...scaling][0].maxReps ?? meta.reps,
+  );
+  const about = `${meta.cpus} CPUs, ${
+    meta.date.slice(0, 10)
+  }, medians of ${runs} runs`;
+  let y = 24;
+  if (sweepSeries.length) {
+    y = panel(
+      out,
+      y,
+      `Speed-up over serial in the same runtime against the number of tasks, ${meta.sizes.sweepWorkers} workers (${about})`,
+      "tasks the job is cut into (log scale)",
+      sweepSeries,
+      sweep.map((w) => w.tasks ?? 0),
+    );
+  }
   if (scalingSeries.length) {
     y = panel(
       out,
-      y + 10,
-      `Scaling: speed-up against workers, ${meta.sizes.scaleTasks} tasks`,
+      y + (sweepSeries.length ? 10 : 0),
+      `Scaling: speed-up against workers, ${meta.sizes.scaleTasks} tasks (${about})`,
       "workers (log scale)",
       scalingSeries,
       scaling.map((w) => w.workers ?? 0),

@@ -282,11 +282,15 @@ async function main(args: string[]): Promise<void> {
   };
   const rows: Row[] = [];
   const loadAt: Record<string, number> = {};
-  for (const workload of workloads(sizes)) {
-    if (
-      opts.only && !opts.only.includes(workload.id) &&
-      !(workload.group && opts.only.includes(workload.group))
-    ) continue;
+  const all = workloads(sizes);
+  const chosen = all.filter((w) =>
+    !opts.only || opts.only.includes(w.id) ||
+    (w.group !== undefined && opts.only.includes(w.group))
+  );
+  // A speed-up needs its serial baselines, even when not asked for by name.
+  const needed = new Set(chosen.map((w) => w.serialIn));
+  for (const workload of all) {
+    if (!chosen.includes(workload) && !needed.has(workload.id)) continue;
     const mine = workload.contestants.map((contestant): Row => ({
       workload,
       contestant,
