@@ -5,6 +5,7 @@
 import type { Results, Row } from "./_results.ts";
 import { speedup } from "./_results.ts";
 import type { Workload } from "./_workloads.ts";
+import { esc, niceStep, svgDocument } from "./_svg.ts";
 
 const WIDTH = 960;
 const PLOT_X = 70;
@@ -20,9 +21,6 @@ const STYLE: Record<string, { color: string; dash: string }> = {
   tinypool: { color: "#dc2626", dash: "6 4" },
   py: { color: "#059669", dash: "2 3" },
 };
-
-const esc = (s: string): string =>
-  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 interface Series {
   id: string;
@@ -46,12 +44,6 @@ function series(
     }
   }
   return out;
-}
-
-function niceStep(raw: number): number {
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) return m * p;
-  return 10 * p;
 }
 
 /** One panel: log2 x axis over the column values, linear y from 0. */
@@ -187,12 +179,5 @@ export function renderSweepSvg(results: Results): string | undefined {
       scaling.map((w) => w.workers ?? 0),
     );
   }
-  const height = y;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12" fill="#111827">`,
-    `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    ...out,
-    "</svg>",
-    "",
-  ].join("\n");
+  return svgDocument(WIDTH, y, out);
 }
