@@ -12,18 +12,26 @@
  * import { Future } from "@concurrent/futures";
  * import assert from "node:assert/strict";
  *
- * const doubled = mapTasks(
- *   (batch: number[]) => Future.from(batch.map((n) => 2 * n)),
- *   [1, 2, 3],
- *   { chunksize: 2 },
- * );
+ * const doubled = mapTasks({
+ *   items: [1, 2, 3],
+ *   options: { chunksize: 2 },
+ *   submitBatch: (batch: number[]) => Future.from(batch.map((n) => 2 * n)),
+ * });
  * assert.deepEqual(await Array.fromAsync(doubled), [2, 4, 6]);
  * ```
  *
  * @module
  */
-export { PoolFuture } from "./executor/_pool_future.ts";
-export { mapTasks, type SubmitBatch } from "./executor/_map.ts";
+export type { Future, FutureState } from "./future/future.ts";
+export type { MapOptions, RunOptions } from "./executor/executor.ts";
+export type { ModuleTask } from "./executor/module_task.ts";
+export { PoolFuture } from "./executor/_pool/future.ts";
+export {
+  mapTasks,
+  type MapTasksOptions,
+  type SubmitBatch,
+  type SubmitOne,
+} from "./executor/_map.ts";
 export {
   cloneableError,
   marshalError,
@@ -35,9 +43,10 @@ export {
   functionSource,
 } from "./executor/_function_source.ts";
 export {
+  type AnyFunction,
   explainTaskError,
   revive as reviveFunctionSource,
-} from "./executor/_runner_functions.ts";
+} from "./executor/_runner/functions.ts";
 export { checkPositiveInteger, isModuleTask } from "./executor/_task.ts";
 export { checkTimeout, startTimer } from "./future/_timeout.ts";
 export { checkRunCall } from "./executor/_run_options.ts";

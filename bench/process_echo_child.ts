@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { connectToPool } from "../executor/_process_endpoint.ts";
+import { connectToPool } from "../executor/_runner/process_endpoint.ts";
 
 const endpoint = connectToPool();
 endpoint.listen((message) => {

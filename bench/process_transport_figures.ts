@@ -12,7 +12,7 @@
 import {
   type ProcessTransport,
   processTransport,
-} from "../executor/_process_transport.ts";
+} from "../executor/_pool/process_transport.ts";
 import { roundTrips, startEchoWorkers } from "./executor_common.ts";
 
 const N = Number(Deno.args[0] ?? 5_000);

@@ -256,12 +256,12 @@ export class BullMQExecutor implements Executor {
   ): AsyncIterableIterator<Awaited<R>> {
     const [ref, name] = taskRef(fn);
     this.#client.checkOpen();
-    return mapTasks<A, Awaited<R>>(
-      (batch) =>
-        this.#client.submit(ref, name, batch, true) as Future<Awaited<R>[]>,
+    return mapTasks<A, Awaited<R>>({
       items,
       options,
-    );
+      submitBatch: (batch) =>
+        this.#client.submit(ref, name, batch, true) as Future<Awaited<R>[]>,
+    });
   }
 
   /**

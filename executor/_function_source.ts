@@ -4,7 +4,9 @@
 
 /** A function's source and the id that names it in messages. */
 export interface FunctionSource {
+  /** The function's number, the same for the same source text. */
   id: number;
+  /** Its source text, revived where the task runs. */
   code: string;
 }
 

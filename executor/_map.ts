@@ -15,18 +15,37 @@ export type SubmitBatch<A, R> = (items: A[]) => Future<R[]>;
 /** Submits one item and gives a future of its result. */
 export type SubmitOne<A, R> = (item: A) => Future<R>;
 
+/** What `mapTasks` maps, and how it submits the work. */
+export interface MapTasksOptions<A, R> {
+  /** The items, each the argument of one call. */
+  items: Iterable<A> | AsyncIterable<A>;
+  /** The caller's `map()` options. */
+  options?: MapOptions;
+  /** Submits one batch of items (a chunk of up to `chunksize`). */
+  submitBatch: SubmitBatch<A, R>;
+  /**
+   * Whether items travel in chunks of `chunksize` (default `true`);
+   * `false` submits each item in a batch of its own, whatever `chunksize`
+   * says (an executor that runs calls where it is, with nothing to save).
+   */
+  batching?: boolean;
+  /**
+   * Submits one item as a task of its own, used when `chunksize` is 1: it
+   * costs less than a batch of one (no array around the argument, nor
+   * around the result).
+   */
+  submitOne?: SubmitOne<A, R>;
+}
+
 /**
  * Starts mapping `items` through `submitBatch` and returns the iterator of
  * results. Bad options throw at once; the executor checks that it is open
  * before calling this.
  */
 export function mapTasks<A, R>(
-  submitBatch: SubmitBatch<A, R>,
-  items: Iterable<A> | AsyncIterable<A>,
-  options: MapOptions = {},
-  batching = true,
-  submitOne?: SubmitOne<A, R>,
+  map: MapTasksOptions<A, R>,
 ): AsyncIterableIterator<R> {
+  const { items, options = {}, submitBatch, batching = true, submitOne } = map;
   const { timeout, chunksize = 1, buffersize, signal } = options;
   if (timeout !== undefined) checkTimeout(timeout, "map() timeout");
   checkPositiveInteger(chunksize, "map() chunksize");
@@ -42,8 +61,6 @@ export function mapTasks<A, R>(
     timeout === undefined ? Infinity : performance.now() + timeout,
     timeout,
     signal,
-    // With one item per task, a task of its own costs less than a batch
-    // of one: no array around the argument, nor around the result.
     batching && chunksize === 1 ? submitOne : undefined,
   );
 }

@@ -2,32 +2,34 @@
 // The `this` of a running task, as the code that runs tasks builds it: the
 // worker-side runner (one per Worker or child process) and AsyncPoolExecutor.
 //
-// Wiring into the pool engine (`_protocol.ts`):
-// - "run" carries `progress: boolean` (onProgress given; else no sink) and
-//   `timeout?`. FromWorker `{ t: "progress", id, values }` is one flush;
-//   ToWorker `{ t: "stop", id, reason: MarshalledError }` stops a task.
-// - Slot word state 3 (STOPPED, the free 2-bit value) set by the pool with
-//   compareExchange(tag|STARTED → tag|STOPPED), after writing the kind (1
-//   abort, 2 timeout) to a parallel word. `isStopped` compares the word with
-//   tag|STOPPED; `stopReason` builds the TimeoutError from `timeout`, or an
-//   "AbortError" DOMException (a task that awaits usually gets "stop", with
-//   the caller's reason, before it sees the word; a signal keeps its first).
+// How the pool engine wires it (docs/architecture.md, "The worker pool
+// engine", "The task context"):
+// - A `RunTask` (`_protocol.ts`) says `progress: true` when the caller gave
+//   `onProgress` (else the context has no sink) and `stoppable: true` when
+//   a signal or a timeout may stop it. Progress travels as FromWorker
+//   `{ t: "progress", id, values }`, one message per flush; a stop as
+//   ToWorker `{ t: "stop", id, reason: StopReason }` (`_stop.ts`: a
+//   timeout's message, or a marshalled abort reason).
+// - On a Worker, the pool also writes the reason to the stop area and moves
+//   the task's slot STARTED -> STOPPED (compareExchange): `isStopped` reads
+//   the slot, `stopReason` the area, so a loop that never yields sees the
+//   stop at `throwIfCancelled()`; an awaiting task usually gets the "stop"
+//   message first (a signal keeps its first reason).
 // - A worker's sink (`clone: true`) copies an object at the progress() call:
 //   a task that reports one object it keeps changing sends each state, and
 //   a value that cannot be cloned throws there, at the task's own call.
-// - Runner per task (one context per batch): build the context, call
-//   `fn.apply(ctx, args)`; on "stop" call `ctx.stop(reason)`; when the task
-//   ends, `transfer = ctx.end()` (flushes progress first, so it precedes the
-//   result; a throw is a progress value that could not be cloned: fail the
-//   task) and post "ok" with that transfer list; on a throw, `ctx.end()` in
-//   a try, then "err". A stopped task still replies, so its worker is known
-//   to be free.
-// - Engine: progress values go through `deliverProgress` while the future
-//   is not done (later ones are dropped). On abort or timeout it settles the
-//   future at once, raises the stop word (Worker) and posts "stop", then
-//   starts a `grace` timer: a reply within grace keeps the worker, else the
-//   worker is killed (terminate, SIGKILL) and replaced, its queued task
-//   going back to the pool's queue.
+// - The runner (`_runner/runner.ts`, `execute`) builds one context per task
+//   (a map chunk shares one), calls the function with it as `this`, calls
+//   `stop(reason)` on a "stop", and when the task ends takes
+//   `transfer = ctx.end()` (which flushes progress first, so it precedes the
+//   result; a throw there is a progress value that could not be cloned and
+//   fails the task), then hands the `TaskResult` (`ok: true` with the value
+//   and that transfer list, or `ok: false` with the marshalled error) to the
+//   Outbox. A stopped task still answers, so its worker is known to be free.
+// - The pool delivers progress through `deliverProgress` while the future is
+//   not done (later values are dropped); on an abort or a timeout it settles
+//   the future at once and stops the task (`_pool/stops.ts`): a grace, then
+//   the worker killed and replaced.
 import { CARRIES_HOST_OBJECTS, findLostValue } from "./_lost_values.ts";
 import { CancelledError } from "../future/errors.ts";
 import type { TaskContext } from "./task_context.ts";

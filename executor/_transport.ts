@@ -34,6 +34,12 @@ export interface Transport {
   post(message: ToWorker, transfer?: Transferable[]): void;
   /** Stops the worker for good (terminate, or SIGKILL); idempotent. */
   kill(): void;
+  /**
+   * Settles once the worker is gone, where the transport can tell (a child
+   * process is reaped): the pool's `shutdown()` waits for it. `undefined`
+   * where a kill is immediate (a Worker).
+   */
+  readonly closed?: Promise<void>;
 }
 
 /** Starts a worker named `name`; throws if it cannot even be created. */

@@ -13,7 +13,7 @@ import type {
 import { mapTasks } from "./_map.ts";
 import { checkPositiveInteger, checkTask } from "./_task.ts";
 import { Fifo } from "./_fifo.ts";
-import { PoolFuture } from "./_pool_future.ts";
+import { PoolFuture } from "./_pool/future.ts";
 import { RunningTaskContext } from "./_task_context.ts";
 import {
   armStop,
@@ -303,18 +303,18 @@ export class AsyncPoolExecutor implements Executor {
     checkTask(fn);
     this.#checkOpen();
     const task = fn as TaskFunction<[A], R>;
-    return mapTasks<A, Awaited<R>>(
-      (batch) => {
+    return mapTasks<A, Awaited<R>>({
+      items,
+      options,
+      submitBatch: (batch) => {
         const future = this.submit(task, batch[0]);
         const wrapped = new Future<Awaited<R>[]>();
         // Cancelling the batch cancels the call if it has not started.
         chainFuture(future, wrapped, (value) => [value]);
         return wrapped;
       },
-      items,
-      options,
-      false,
-    );
+      batching: false,
+    });
   }
 
   /**

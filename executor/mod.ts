@@ -1,4 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
+// The design of this folder: docs/architecture.md ("The worker pool
+// engine"); how one task flows: the top of _pool/pool.ts.
 /**
  * Executors, Python's `concurrent.futures` pools: a
  * {@linkcode WorkerPoolExecutor} runs tasks in parallel on Deno Workers, a

@@ -10,12 +10,12 @@ import type {
 } from "./executor.ts";
 import type { WorkerPoolExecutorOptions } from "./worker_pool_executor.ts";
 import { mapTasks } from "./_map.ts";
-import { Pool } from "./_pool.ts";
+import { Pool } from "./_pool/pool.ts";
 import { taskSpec } from "./_task.ts";
-import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
-import { checkProcessSupport, checkV8Flags } from "./_process_support.ts";
-import { permissionFlags } from "./_permission_flags.ts";
-import { lazyTransport } from "./_lazy_transport.ts";
+import { type CommonPoolOptions, poolConfig } from "./_pool/options.ts";
+import { checkProcessSupport, checkV8Flags } from "./_pool/process_support.ts";
+import { permissionFlags } from "./_pool/permission_flags.ts";
+import { lazyTransport } from "./_pool/lazy_transport.ts";
 import { isDeno, runtimeName } from "./_runtime.ts";
 import { NotSupportedError } from "../future/errors.ts";
 import { checkRunCall } from "./_run_options.ts";
@@ -24,8 +24,11 @@ import { checkRunCall } from "./_run_options.ts";
 // bundle never sees its node: imports. It imports the child's entry, so
 // both are in Deno's cache before the first child starts (which then
 // waits on no network).
-const PROCESS_TRANSPORT = new URL("./_process_transport.ts", import.meta.url);
-type ProcessTransportModule = typeof import("./_process_transport.ts");
+const PROCESS_TRANSPORT = new URL(
+  "./_pool/process_transport.ts",
+  import.meta.url,
+);
+type ProcessTransportModule = typeof import("./_pool/process_transport.ts");
 
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
@@ -348,20 +351,19 @@ export class ProcessPoolExecutor implements Executor {
   ): AsyncIterableIterator<Awaited<R>> {
     const spec = taskSpec(fn as TaskFunction<never, unknown>);
     this.#pool.checkOpen();
-    return mapTasks<A, Awaited<R>>(
-      (batch) =>
+    return mapTasks<A, Awaited<R>>({
+      items,
+      options,
+      submitBatch: (batch) =>
         this.#pool.submit(spec, batch, { batch: true }) as Future<
           Awaited<R>[]
         >,
-      items,
-      options,
-      true,
       // map() items are checked when they travel, as chunks are.
-      (item) =>
+      submitOne: (item) =>
         this.#pool.submit(spec, [item], { precheck: false }) as Future<
           Awaited<R>
         >,
-    );
+    });
   }
 
   /**

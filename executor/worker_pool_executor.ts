@@ -9,11 +9,11 @@ import type {
   TaskFunction,
 } from "./executor.ts";
 import { mapTasks } from "./_map.ts";
-import { Pool } from "./_pool.ts";
+import { Pool } from "./_pool/pool.ts";
 import { taskSpec } from "./_task.ts";
 import { checkRunCall } from "./_run_options.ts";
-import { type CommonPoolOptions, poolConfig } from "./_pool_options.ts";
-import { workerTransport } from "./_worker_transport.ts";
+import { type CommonPoolOptions, poolConfig } from "./_pool/options.ts";
+import { workerTransport } from "./_pool/worker_transport.ts";
 import { isDeno, runtimeName } from "./_runtime.ts";
 import { NotSupportedError } from "../future/errors.ts";
 
@@ -65,9 +65,9 @@ export interface WorkerPoolExecutorOptions<A extends unknown[] = any[]> {
   /** The pool's name; workers are named after it. */
   name?: string;
   /**
-   * The URL of the workers' entry module. By default it is `_worker.ts`
-   * (or `.js`, matching this module's own extension) in the package's
-   * `executor/` folder, which holds when the package runs from its files
+   * The URL of the workers' entry module. By default it is
+   * `_runner/worker.ts` (or `.js`, matching the package's own extension) in
+   * the package's `executor/` folder, which holds when the package runs from its files
    * (Deno, JSR, npm). A bundled program bundles that entry too and names
    * it here, or places it as `_worker.js` beside the bundle (README,
    * "Browsers and bundles").
@@ -340,20 +340,19 @@ export class WorkerPoolExecutor implements Executor {
   ): AsyncIterableIterator<Awaited<R>> {
     const spec = taskSpec(fn as TaskFunction<never, unknown>);
     this.#pool.checkOpen();
-    return mapTasks<A, Awaited<R>>(
-      (batch) =>
+    return mapTasks<A, Awaited<R>>({
+      items,
+      options,
+      submitBatch: (batch) =>
         this.#pool.submit(spec, batch, { batch: true }) as Future<
           Awaited<R>[]
         >,
-      items,
-      options,
-      true,
       // map() items are checked when they travel, as chunks are.
-      (item) =>
+      submitOne: (item) =>
         this.#pool.submit(spec, [item], { precheck: false }) as Future<
           Awaited<R>
         >,
-    );
+    });
   }
 
   /**

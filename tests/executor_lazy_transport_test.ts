@@ -2,7 +2,7 @@
 // The transport whose code loads on first use (ProcessPoolExecutor's, and
 // the worker transport on Node before 20.16).
 import assert from "node:assert/strict";
-import { lazyTransport } from "../executor/_lazy_transport.ts";
+import { lazyTransport } from "../executor/_pool/lazy_transport.ts";
 import type { FromWorker, ToWorker } from "../executor/_protocol.ts";
 import type {
   Transport,

@@ -10,7 +10,7 @@ import {
   WorkerCrashedError,
   WorkerPoolExecutor,
 } from "../mod.ts";
-import { Pool } from "../executor/_pool.ts";
+import { Pool } from "../executor/_pool/pool.ts";
 import type { FromWorker, ToWorker } from "../executor/_protocol.ts";
 import type { TransportFactory } from "../executor/_transport.ts";
 import { forEachPool } from "./_util/pools.ts";

@@ -139,6 +139,10 @@ Deno.test("ProcessPoolExecutor: a module task loads on an empty Deno cache, remo
         `  new URL("./task.ts", import.meta.url), "run");\n` +
         `console.log(await ex.submit(task).result());\n`,
     );
+    // The program has no config: its child must not take this repository's
+    // (whose lock file would gain the dependency).
+    const lock = new URL("../deno.lock", import.meta.url);
+    const lockBefore = await Deno.readTextFile(lock);
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", `${dir}/main.ts`],
       cwd: dir,
@@ -149,6 +153,7 @@ Deno.test("ProcessPoolExecutor: a module task loads on an empty Deno cache, remo
     const text = new TextDecoder();
     assert.equal(code, 0, text.decode(stderr));
     assert.equal(text.decode(stdout), "42\n");
+    assert.equal(await Deno.readTextFile(lock), lockBefore);
   } finally {
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });

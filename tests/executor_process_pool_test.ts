@@ -7,10 +7,11 @@ import {
   CancelledError,
   moduleTask,
   ProcessPoolExecutor,
+  type ProcessPoolExecutorOptions,
   TimeoutError,
   WorkerCrashedError,
 } from "../mod.ts";
-import { Pacing } from "../executor/_pool_pacing.ts";
+import { PACING } from "../executor/_pool/pacing.ts";
 import { cpuTicks } from "./_util/cpu.ts";
 
 const tasks = new URL("./fixtures/executor_tasks.ts", import.meta.url);
@@ -120,9 +121,11 @@ Deno.test("ProcessPoolExecutor: a module task runs with read access to its files
 Deno.test("ProcessPoolExecutor: a task shipped to a child counts as running", async () => {
   const dir = await Deno.makeTempDir();
   const gate = `${dir}/gate`;
-  const ex = new ProcessPoolExecutor({ maxWorkers: 1 });
   // Tasks this short travel together, however loaded the machine.
-  Pacing.assume = 0.001;
+  const ex = new ProcessPoolExecutor({
+    maxWorkers: 1,
+    [PACING]: { assumeMs: 0.001 },
+  } as ProcessPoolExecutorOptions);
   try {
     await ex.submit(() => 0).result(); // a warm pool ships in batches
     const held = ex.submit(async (path: string) => {
@@ -146,7 +149,6 @@ Deno.test("ProcessPoolExecutor: a task shipped to a child counts as running", as
     assert.equal(await a.result(), "a");
     assert.equal(await c.result(), "c");
   } finally {
-    Pacing.assume = undefined;
     await Deno.writeTextFile(gate, "");
     await ex.shutdown();
     await Deno.remove(dir, { recursive: true });

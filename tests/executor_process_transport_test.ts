@@ -13,7 +13,7 @@ import {
   describeExit,
   parentConfig,
   resolutionFlags,
-} from "../executor/_process_transport.ts";
+} from "../executor/_pool/process_transport.ts";
 
 const fixture = (name: string) =>
   new URL(`./fixtures/${name}`, import.meta.url).pathname;
@@ -309,7 +309,11 @@ Deno.test("process transport: resolution flags and exit descriptions", () => {
   const found = () => "/p/deno.json";
   // No --cached-only: a child loads what the cache lacks, as `deno run`.
   assert.deepEqual(resolutionFlags([], found), ["--config=/p/deno.json"]);
+  // Nobody knows (the directories cannot be read): the child looks itself.
   assert.deepEqual(resolutionFlags([], () => undefined), []);
+  // The program has none: neither has the child, whose entry lies in this
+  // package, under another config.
+  assert.deepEqual(resolutionFlags([], () => null), ["--no-config"]);
   for (const chosen of [["--config", "a.json"], ["-c=a"], ["--no-config"]]) {
     assert.deepEqual(resolutionFlags(chosen, found), chosen);
   }

@@ -11,7 +11,7 @@ import {
 import {
   permissionFlags,
   type PermissionName,
-} from "../executor/_permission_flags.ts";
+} from "../executor/_pool/permission_flags.ts";
 import { marshalError, unmarshalError } from "../executor/_marshal.ts";
 
 /** Sends values through the wire format, cut into chunks of `size`. */

@@ -41,7 +41,7 @@ async function build(): Promise<void> {
         kind,
       ),
       bundle(
-        new URL("executor/_worker.ts", root),
+        new URL("executor/_runner/worker.ts", root),
         new URL("_worker.js", out),
         kind,
       ),

@@ -6,7 +6,7 @@ import {
   WorkerPoolExecutor,
   type WorkerPoolExecutorOptions,
 } from "../../mod.ts";
-import { canShareMemory } from "../../executor/_worker_transport.ts";
+import { canShareMemory } from "../../executor/_pool/worker_transport.ts";
 
 // Child processes are Deno's; elsewhere (the portable suite on Node, Bun
 // and browsers) the shared cases run on the worker pool alone, which works

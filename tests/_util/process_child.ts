@@ -5,7 +5,7 @@ import {
   type ProcessTransport,
   processTransport,
   type ProcessTransportOptions,
-} from "../../executor/_process_transport.ts";
+} from "../../executor/_pool/process_transport.ts";
 
 export const echoEntry = new URL(
   "../fixtures/process_echo_child.ts",

@@ -31,9 +31,9 @@ export const PORTABLE_FILES: readonly string[] = [
   "executor_async_pool_run_test.ts",
   "executor_map_test.ts",
   "executor_task_context_test.ts",
-  "executor_worker_pool_test.ts",
-  "executor_worker_errors_test.ts",
-  "executor_worker_abort_test.ts",
+  "executor_pools_test.ts",
+  "executor_pools_errors_test.ts",
+  "executor_pools_abort_test.ts",
   "executor_pool_context_test.ts",
   "executor_pool_stop_batch_test.ts",
   "executor_snapshot_test.ts",
@@ -53,7 +53,7 @@ export const PORTABLE_FILES: readonly string[] = [
  * isolation has none, so the "chromium" run leaves them out.
  */
 export const NEEDS_SHARED_MEMORY: readonly string[] = [
-  "executor_worker_abort_test.ts",
+  "executor_pools_abort_test.ts",
 ];
 
 /** The module fixtures the portable tests load as module tasks. */

@@ -81,7 +81,7 @@ async function build(): Promise<void> {
     }
     jobs.push(
       bundle(
-        new URL("executor/_worker.ts", root),
+        new URL("executor/_runner/worker.ts", root),
         new URL("_worker.js", out),
         kind,
       ),

@@ -1,11 +1,12 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The options both worker pools share, checked once for both.
-import { hardwareConcurrency } from "./_runtime.ts";
-import { checkTimeout } from "../future/_timeout.ts";
-import type { TaskFunction } from "./executor.ts";
-import type { PoolConfig } from "./_pool.ts";
-import type { TransportFactory } from "./_transport.ts";
-import { checkMinWorkers, checkPositiveInteger, taskSpec } from "./_task.ts";
+import { hardwareConcurrency } from "../_runtime.ts";
+import { checkTimeout } from "../../future/_timeout.ts";
+import type { TaskFunction } from "../executor.ts";
+import type { PoolConfig } from "./pool.ts";
+import { PACING, type PacingOptions } from "./pacing.ts";
+import type { TransportFactory } from "../_transport.ts";
+import { checkMinWorkers, checkPositiveInteger, taskSpec } from "../_task.ts";
 
 /** How long an idle worker lives by default: one second. */
 const DEFAULT_IDLE_TIMEOUT = 1000;
@@ -19,6 +20,8 @@ export interface CommonPoolOptions {
   maxTasksPerWorker?: number;
   idleTimeout?: number;
   name?: string;
+  /** Not a public option: how the pool paces its tasks (tests). */
+  [PACING]?: PacingOptions;
 }
 
 /**
@@ -57,5 +60,6 @@ export function poolConfig(
     idleTimeout,
     transport,
     name: String(name),
+    pacing: options[PACING],
   };
 }

@@ -2,8 +2,8 @@
 // The future a worker pool hands out. Its base stays "pending" while the
 // task runs (the subclass reports "running"), so that an abort can still
 // cancel a running task after its worker is terminated (`RunOptions.signal`).
-import { Future, type FutureState } from "../future/future.ts";
-import { InvalidStateError } from "../future/errors.ts";
+import { Future, type FutureState } from "../../future/future.ts";
+import { InvalidStateError } from "../../future/errors.ts";
 
 const INSPECT = Symbol.for("Deno.customInspect");
 type Inspect = (
@@ -12,6 +12,10 @@ type Inspect = (
   options?: unknown,
 ) => string;
 
+/**
+ * The future of a pool's task: "running" while the task runs, its base
+ * still pending, so that an abort can cancel it.
+ */
 export class PoolFuture<T> extends Future<T> {
   #started = false;
   #revoke: () => boolean;
@@ -22,11 +26,13 @@ export class PoolFuture<T> extends Future<T> {
     this.#revoke = revoke;
   }
 
+  /** "running" once the task started, else the base state. */
   override get state(): FutureState {
     const state = super.state;
     return state === "pending" && this.#started ? "running" : state;
   }
 
+  /** Whether the task runs now. */
   override running(): boolean {
     return this.state === "running";
   }
@@ -41,6 +47,11 @@ export class PoolFuture<T> extends Future<T> {
     return super.cancel(message);
   }
 
+  /**
+   * Marks the task as started; `false` if it was cancelled.
+   *
+   * @throws {InvalidStateError} If the future is done otherwise.
+   */
   override setRunningOrNotifyCancel(): boolean {
     const state = this.state;
     if (state === "cancelled") return false;

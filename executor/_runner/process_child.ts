@@ -9,11 +9,11 @@
 // comes from JSR), and a child starts without waiting on the network. Nothing here runs unless it is the main module,
 // and the runner is imported only then: Deno still fetches and caches a
 // dynamic import written as a literal, but the parent never evaluates it.
-import { connectToPool } from "./_process_endpoint.ts";
+import { connectToPool } from "./process_endpoint.ts";
 
 async function main(): Promise<void> {
   const endpoint = connectToPool();
-  const { crashMessage, startRunner } = await import("./_runner.ts");
+  const { crashMessage, startRunner } = await import("./runner.ts");
   const realExit = Deno.exit.bind(Deno);
   // Tasks run in later turns of the event loop, after the hooks below.
   const runner = startRunner(endpoint);

@@ -1,29 +1,38 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The Worker transport: each pool worker is a Web Worker (Deno, Bun,
 // browsers: a module worker) or a `node:worker_threads` Worker (Node),
-// running `_worker.ts`, and sharing memory with the pool (its task slots)
+// running `_runner/worker.ts`, and sharing memory with the pool (its task slots)
 // wherever SharedArrayBuffer exists: not in a page without cross-origin
 // isolation, where the pool works by messages alone.
 //
-// The entry module sits beside this one, with the same extension: `.ts`
-// from source or JSR, `.js` when JSR serves the package to npm (each file
-// transpiled) or when a bundle keeps this module's code in `bundle.js`, in
-// which case the entry must be bundled as `_worker.js` beside it (the
+// The entry module is `../_runner/worker` from this one, with the same
+// extension: `.ts` from source or JSR, `.js` when JSR serves the package to
+// npm (each file transpiled). When a bundle keeps this module's code in
+// `bundle.js`, the entry must be bundled as `_worker.js` beside it (the
 // README says how), or given as `workerUrl`.
-import type { FromWorker, ToWorker } from "./_protocol.ts";
+import type { FromWorker, ToWorker } from "../_protocol.ts";
 import type {
   Transport,
   TransportFactory,
   TransportHandlers,
-} from "./_transport.ts";
-import { lazyTransport } from "./_lazy_transport.ts";
-import { isDeno, isNode, nodeModule } from "./_runtime.ts";
+} from "../_transport.ts";
+import { lazyTransport } from "./lazy_transport.ts";
+import { isDeno, isNode, nodeModule } from "../_runtime.ts";
 
-/** The URL of the worker entry beside this module, with its extension. */
-export function defaultWorkerUrl(): URL {
-  const here = new URL(import.meta.url);
+/**
+ * The URL of the worker entry, with the extension of `here` (this module's
+ * URL): `../_runner/worker` from `_pool/worker_transport`, or `_worker`
+ * beside a bundle that holds this module's code.
+ */
+export function defaultWorkerUrl(here: URL = new URL(import.meta.url)): URL {
   const extension = /\.[cm]?[jt]sx?$/.exec(here.pathname)?.[0] ?? ".js";
-  return new URL(`./_worker${extension}`, here);
+  const unbundled = here.pathname.endsWith(
+    `/_pool/worker_transport${extension}`,
+  );
+  return new URL(
+    unbundled ? `../_runner/worker${extension}` : `./_worker${extension}`,
+    here,
+  );
 }
 
 /** Whether the pool and its workers can share memory here. */

@@ -2,7 +2,7 @@
 // How a pool worker finds a task's function: a plain function revived once
 // from its source text, a module export imported once; and how it calls a
 // function on each item of a map chunk.
-import type { FunctionRef } from "./_protocol.ts";
+import type { FunctionRef } from "../_protocol.ts";
 
 /** Whether a value is a promise or another thenable. */
 export function isPromise(value: unknown): value is Promise<unknown> {

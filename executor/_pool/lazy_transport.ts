@@ -4,12 +4,12 @@
 // `node:` imports, or `node:worker_threads` on old Node) arrives by a
 // dynamic import. Until then messages wait here, in order, each checked
 // to be cloneable at the call, as the real transport would check it.
-import type { FromWorker, ToWorker } from "./_protocol.ts";
+import type { FromWorker, ToWorker } from "../_protocol.ts";
 import type {
   Transport,
   TransportFactory,
   TransportHandlers,
-} from "./_transport.ts";
+} from "../_transport.ts";
 
 /**
  * A factory that starts each worker once `load`, called at once, has
@@ -71,12 +71,11 @@ export function lazyTransport(
         if (killed) return;
         killed = true;
         real?.kill();
-        closed = (real as { closed?: Promise<void> } | undefined)?.closed;
+        closed = real?.closed;
       },
       get closed(): Promise<void> | undefined {
-        return closed ??
-          (real as { closed?: Promise<void> } | undefined)?.closed;
+        return closed ?? real?.closed;
       },
-    } as Transport;
+    };
   };
 }

@@ -2,15 +2,15 @@
 // The results a runner sends back: several to a message, each copied if it
 // waits while another task runs; one that moves buffers alone; one that
 // cannot be sent fails with its own error.
-import type { TaskResult } from "./_protocol.ts";
+import type { TaskResult } from "../_protocol.ts";
 import {
   cloneableError,
   marshalError,
   type MarshalledError,
-} from "./_marshal.ts";
-import type { WorkerEndpoint } from "./_transport.ts";
-import { isPrimitive, snapshot } from "./_snapshot.ts";
-import { explainTaskError } from "./_runner_functions.ts";
+} from "../_marshal.ts";
+import type { WorkerEndpoint } from "../_transport.ts";
+import { isPrimitive, snapshot } from "../_snapshot.ts";
+import { explainTaskError } from "./functions.ts";
 
 /** A thrown value as data a message can carry, whatever it is. */
 export function marshalFailure(thrown: unknown): MarshalledError {

@@ -3,9 +3,9 @@
 // runner a channel over the worker scope (a Web Worker's global scope, or
 // `parentPort` in a `node:worker_threads` Worker) and reports the worker's
 // death.
-import type { FromWorker, ToWorker } from "./_protocol.ts";
-import type { WorkerEndpoint } from "./_transport.ts";
-import { crashMessage, startRunner } from "./_runner.ts";
+import type { FromWorker, ToWorker } from "../_protocol.ts";
+import type { WorkerEndpoint } from "../_transport.ts";
+import { crashMessage, startRunner } from "./runner.ts";
 
 type Listener = (event: Event & { error?: unknown; reason?: unknown }) => void;
 

@@ -2,31 +2,38 @@
 // The task runner of every pool worker, whatever carries its messages (a
 // Deno Worker or a child process): it revives functions from their source
 // once, imports module tasks once, runs one task at a time in the order
-// shipped, and sends results back in batches.
+// shipped, and sends results back in batches. Its side of a task's life
+// is in the map at the top of `../_pool/pool.ts`; the design is
+// docs/architecture.md, "The worker pool engine".
 import type {
   FromWorker,
   FunctionRef,
   RunTask,
   TaskResult,
   ToWorker,
-} from "./_protocol.ts";
-import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "./_protocol.ts";
-import { cloneableError, marshalError } from "./_marshal.ts";
-import type { WorkerEndpoint } from "./_transport.ts";
-import { Fifo } from "./_fifo.ts";
-import { marshalFailure, Outbox } from "./_runner_results.ts";
-import { CARRIES_HOST_OBJECTS, findLostValue } from "./_lost_values.ts";
-import { isPrimitive } from "./_snapshot.ts";
+} from "../_protocol.ts";
+import { QUEUED, STARTED, STOP_AREA_OFFSET, STOPPED } from "../_protocol.ts";
+import { cloneableError, marshalError } from "../_marshal.ts";
+import type { WorkerEndpoint } from "../_transport.ts";
+import { Fifo } from "../_fifo.ts";
+import { marshalFailure, Outbox } from "./results.ts";
+import { CARRIES_HOST_OBJECTS, findLostValue } from "../_lost_values.ts";
+import { isPrimitive } from "../_snapshot.ts";
 import {
   type AnyFunction,
   isPromise,
   runBatch,
   TaskFunctions,
-} from "./_runner_functions.ts";
-import { RunningTaskContext, type TaskContextHooks } from "./_task_context.ts";
-import { readStop, reviveStop, type StopReason, unknownStop } from "./_stop.ts";
-import { CancelledError } from "../future/errors.ts";
-import type { TaskContext } from "./task_context.ts";
+} from "./functions.ts";
+import { RunningTaskContext, type TaskContextHooks } from "../_task_context.ts";
+import {
+  readStop,
+  reviveStop,
+  type StopReason,
+  unknownStop,
+} from "../_stop.ts";
+import { CancelledError } from "../../future/errors.ts";
+import type { TaskContext } from "../task_context.ts";
 
 const NOTHING: Transferable[] = [];
 

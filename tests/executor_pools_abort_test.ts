@@ -5,9 +5,10 @@ import {
   TimeoutError,
   WorkerCrashedError,
   WorkerPoolExecutor,
+  type WorkerPoolExecutorOptions,
 } from "../mod.ts";
 import { forEachPool } from "./_util/pools.ts";
-import { Pacing } from "../executor/_pool_pacing.ts";
+import { PACING } from "../executor/_pool/pacing.ts";
 
 // An endless task, as far as the pool can tell. Deno 2.9.6 cannot stop a
 // worker stuck in a synchronous loop, so the loop also watches STOP, which
@@ -246,20 +247,23 @@ async function inOneBatch<T>(
   submit: () => T,
 ): Promise<T> {
   const gate = new Int32Array(new SharedArrayBuffer(4));
-  // Tasks this short always travel together, however loaded the machine.
-  Pacing.assume = 0.001;
-  try {
-    const held = ex.submit((g: Int32Array) => {
-      Atomics.wait(g, 0, 0, 5000);
-    }, gate);
-    const submitted = submit();
-    Atomics.store(gate, 0, 1);
-    Atomics.notify(gate, 0);
-    await held.result();
-    return submitted;
-  } finally {
-    Pacing.assume = undefined;
-  }
+  const held = ex.submit((g: Int32Array) => {
+    Atomics.wait(g, 0, 0, 5000);
+  }, gate);
+  const submitted = submit();
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
+  await held.result();
+  return submitted;
+}
+
+/** A pool of one worker where short tasks always travel together. */
+function batchingPool(): WorkerPoolExecutor {
+  // However loaded the machine: every task is taken to last 1 µs.
+  return new WorkerPoolExecutor({
+    maxWorkers: 1,
+    [PACING]: { assumeMs: 0.001 },
+  } as WorkerPoolExecutorOptions);
 }
 
 Deno.test("a worker that calls self.close() fails only its task", async () => {
@@ -275,7 +279,7 @@ Deno.test("a worker that calls self.close() fails only its task", async () => {
 });
 
 Deno.test("cancel() of a batched task the worker has already started returns false", async () => {
-  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  await using ex = batchingPool();
   await ex.submit(() => 0).result(); // the worker is up
   const flags = new Int32Array(new SharedArrayBuffer(8));
   const [first, second] = await inOneBatch(ex, () => [
@@ -291,7 +295,7 @@ Deno.test("cancel() of a batched task the worker has already started returns fal
 });
 
 Deno.test("aborting a task that already ended on its worker spares the next one", async () => {
-  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  await using ex = batchingPool();
   const id = await ex.submit(workerIdentity).result();
   const flags = new Int32Array(new SharedArrayBuffer(8));
   const controller = new AbortController();
@@ -309,7 +313,7 @@ Deno.test("aborting a task that already ended on its worker spares the next one"
 });
 
 Deno.test("aborting a batched task that already started ends its worker after the task before it", async () => {
-  await using ex = new WorkerPoolExecutor({ maxWorkers: 1 });
+  await using ex = batchingPool();
   const id = await ex.submit(workerIdentity).result();
   const flags = new Int32Array(new SharedArrayBuffer(8));
   const controller = new AbortController();

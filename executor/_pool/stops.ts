@@ -2,14 +2,38 @@
 // How a pool stops a task on an abort or a timeout: at once if it has not
 // started; if it runs, by its stop flag and a "stop" message, with a grace
 // before its worker is killed, and what that worker holds then.
-import { type TimeoutError, WorkerCrashedError } from "../future/errors.ts";
-import type { PoolTask, PoolWorker } from "./_pool_worker.ts";
-import { PoolScheduler } from "./_pool_scheduler.ts";
-import { stopReasonOf } from "./_stop.ts";
-import { armStop } from "./_run_options.ts";
+import { type TimeoutError, WorkerCrashedError } from "../../future/errors.ts";
+import type { PoolTask, PoolWorker } from "./worker.ts";
+import { stopReasonOf } from "../_stop.ts";
+import { armStop } from "../_run_options.ts";
 
-/** The stopping of tasks, on top of the queue and the workers. */
-export abstract class PoolStops extends PoolScheduler {
+/** What stopping needs of the pool that owns the tasks and the workers. */
+export interface StopHost {
+  /** Runs a handler of a timer or a signal; a bug there breaks the pool. */
+  guard(handler: () => void): void;
+  /** Fails a task's future, counting it, unless it is done already. */
+  fail(task: PoolTask, error: unknown): void;
+  /** Puts tasks taken back from a worker, none started, back in front. */
+  requeue(tasks: PoolTask[]): void;
+  /** Kills worker `w` and forgets it (a new one may replace it). */
+  remove(w: PoolWorker): void;
+  /** Gives queued tasks to workers now. */
+  dispatch(): void;
+  /** Gives queued tasks to workers in a later turn (a storm of stops). */
+  scheduleDispatch(): void;
+}
+
+/**
+ * The stopping of tasks on an abort or a timeout: the timeout's clock, the
+ * stop flag and message, the grace, and the killing of a worker.
+ */
+export class PoolStops {
+  readonly #pool: StopHost;
+
+  constructor(pool: StopHost) {
+    this.#pool = pool;
+  }
+
   /**
    * Arms the timeout of `task`, which has just started: it is the head of
    * a ready worker (shipped to it idle, or the results ahead of it are in;
@@ -17,13 +41,13 @@ export abstract class PoolStops extends PoolScheduler {
    * timer runs on this thread, so it fires even while the worker is stuck
    * in synchronous code.
    */
-  protected startClock(task: PoolTask): void {
+  startClock(task: PoolTask): void {
     if (task.timeout === undefined || task.clock !== undefined) return;
     if (task.future.done()) return;
     task.clock = armStop(
       task.future,
       { timeout: task.timeout },
-      (error) => this.guard(() => this.abort(task, error)),
+      (error) => this.#pool.guard(() => this.abort(task, error)),
     );
   }
 
@@ -31,7 +55,7 @@ export abstract class PoolStops extends PoolScheduler {
    * An abort (`error` undefined, the signal's `reason`) or a timeout of a
    * task, wherever it is: the future settles now.
    */
-  protected abort(
+  abort(
     task: PoolTask,
     error: TimeoutError | undefined,
     reason?: unknown,
@@ -40,13 +64,13 @@ export abstract class PoolStops extends PoolScheduler {
     if (future.done()) return;
     const settle = () => {
       if (error === undefined) future.forceCancel();
-      else this.fail(task, error);
+      else this.#pool.fail(task, error);
     };
     const w = task.worker;
     if (w === undefined) return settle();
     if (w.head !== task && w.revoke(task)) {
       settle();
-      return this.scheduleDispatch();
+      return this.#pool.scheduleDispatch();
     }
     task.stop = stopReasonOf(error, reason);
     task.abandoned = true;
@@ -55,7 +79,7 @@ export abstract class PoolStops extends PoolScheduler {
     if (w.head === task) this.stopHead(w);
     else if (w.sharesMemory) this.#stopStarted(w, task);
     // A child holds no stoppable task behind another: not reached there.
-    this.scheduleDispatch();
+    this.#pool.scheduleDispatch();
   }
 
   /**
@@ -66,7 +90,7 @@ export abstract class PoolStops extends PoolScheduler {
    * task is the head, when the results ahead of it are in (`stopHead`).
    */
   #stopStarted(w: PoolWorker, task: PoolTask): void {
-    this.requeue(w.revokeFrom(w.shipped.indexOf(task) + 1));
+    this.#pool.requeue(w.revokeFrom(w.shipped.indexOf(task) + 1));
     w.requestStop(task, task.stop!);
     if (task.grace > 0) w.startGrace(task, task.grace, this.#expiry(w, task));
   }
@@ -74,10 +98,10 @@ export abstract class PoolStops extends PoolScheduler {
   /** What to do when the grace of stopped `task` on `w` is over. */
   #expiry(w: PoolWorker, task: PoolTask): () => void {
     return () =>
-      this.guard(() => {
+      this.#pool.guard(() => {
         if (w.head !== task || w.dead) return; // killed once it is the head
         this.#kill(w, task);
-        this.dispatch();
+        this.#pool.dispatch();
       });
   }
 
@@ -88,16 +112,16 @@ export abstract class PoolStops extends PoolScheduler {
    * worker is killed. Unless a task behind it has started, which means the
    * head has ended already.
    */
-  protected stopHead(w: PoolWorker): void {
+  stopHead(w: PoolWorker): void {
     const head = w.head!;
-    this.requeue(w.revokeFrom(1));
+    this.#pool.requeue(w.revokeFrom(1));
     // `revokeFrom` leaves tasks whose buffers were transferred to this
     // worker: their slots say whether they started. One that has not is
     // revoked all the same, never to start, and fails: it cannot move.
     while (w.shipped.length > 1) {
       const task = w.shipped[1];
       if (!w.revoke(task)) break;
-      this.fail(
+      this.#pool.fail(
         task,
         new WorkerCrashedError(
           `Worker "${w.name}" holds the buffers transferred for this task, ` +
@@ -122,10 +146,10 @@ export abstract class PoolStops extends PoolScheduler {
    * buffers were transferred there; the rest fails.
    */
   #kill(w: PoolWorker, head: PoolTask): void {
-    this.requeue(w.revokeFrom(1));
+    this.#pool.requeue(w.revokeFrom(1));
     for (const task of w.shipped.slice(1)) {
       if (!w.revoke(task)) continue;
-      this.fail(
+      this.#pool.fail(
         task,
         new WorkerCrashedError(
           `Worker "${w.name}" holds the buffers transferred for this task, ` +
@@ -134,12 +158,12 @@ export abstract class PoolStops extends PoolScheduler {
       );
     }
     const rest = w.takeAll();
-    this.remove(w);
+    this.#pool.remove(w);
     for (const task of rest) {
       if (task === head) continue;
       // Those that could not move: shipped to a process behind the head
       // (stoppable tasks travel alone, so this is a last resort).
-      this.fail(
+      this.#pool.fail(
         task,
         new WorkerCrashedError(
           `Worker "${w.name}" was killed to stop a task ahead of this one`,

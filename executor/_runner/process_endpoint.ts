@@ -18,9 +18,9 @@
 // watchdog's isolate costs each child about 13 MB and 3 threads (an idle
 // child: 57 MB resident, 44 MB without it).
 import { read, writeSync } from "node:fs";
-import type { FromWorker, ToWorker } from "./_protocol.ts";
-import type { WorkerEndpoint } from "./_transport.ts";
-import { encodeMessage, MessageReader } from "./_process_wire.ts";
+import type { FromWorker, ToWorker } from "../_protocol.ts";
+import type { WorkerEndpoint } from "../_transport.ts";
+import { encodeMessage, MessageReader } from "../_process_wire.ts";
 
 /** The file descriptor of the channel in the child. */
 export const CHANNEL_FD = 3;

@@ -29,19 +29,35 @@ const STALL_FLOOR_MS = 2;
 /** Weight of the newest measure in the running average. */
 const ALPHA = 0.25;
 
-export class Pacing {
+/** How a pool paces its tasks: configuration, for tests. */
+export interface PacingOptions {
   /**
-   * For tests: when set, every pool takes this as the length (ms) of every
-   * task, so that what it ships at once does not depend on the machine.
+   * Take this as the length (ms) of every task, rather than what is
+   * measured, so that what the pool ships at once does not depend on the
+   * machine: e.g. 0.001, and short tasks always travel together.
    */
-  static assume: number | undefined = undefined;
+  assumeMs?: number;
+}
 
+/**
+ * The key under which a pool's options carry `PacingOptions`: not a public
+ * option (tests of batching set it).
+ */
+export const PACING: unique symbol = Symbol("pacing");
+
+/** The pacing of one pool: what it has learnt, and the policy it applies. */
+export class Pacing {
+  readonly #assume: number | undefined;
   /** Each function's usual time per call in ms (a running average). */
   #measured = new Map<PaceKey, number>();
 
+  constructor(options: PacingOptions = {}) {
+    this.#assume = options.assumeMs;
+  }
+
   /** The usual length of this task in ms; NaN while unknown. */
   #usual(task: Paced | undefined): number {
-    if (Pacing.assume !== undefined) return Pacing.assume;
+    if (this.#assume !== undefined) return this.#assume;
     if (task === undefined) return NaN;
     return (this.#measured.get(task.key) ?? NaN) * task.calls;
   }

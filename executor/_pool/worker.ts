@@ -2,11 +2,11 @@
 // The pool's side of one worker: its transport, the tasks shipped to it and
 // not finished (in the order it runs them), their shared slots when the
 // worker shares memory, and its idle timer.
-import { startTimer } from "../future/_timeout.ts";
-import type { PoolFuture } from "./_pool_future.ts";
-import type { TaskSpec } from "./_task.ts";
-import type { PaceKey } from "./_pool_pacing.ts";
-import type { FunctionRef, RunTask } from "./_protocol.ts";
+import { startTimer } from "../../future/_timeout.ts";
+import type { PoolFuture } from "./future.ts";
+import type { TaskSpec } from "../_task.ts";
+import type { PaceKey } from "./pacing.ts";
+import type { FunctionRef, RunTask } from "../_protocol.ts";
 import {
   MAX_SHIPPED,
   QUEUED,
@@ -15,13 +15,13 @@ import {
   STOP_AREA_OFFSET,
   STOPPED,
   tagOf,
-} from "./_protocol.ts";
-import { STOP_AREA_BYTES, type StopReason, writeStop } from "./_stop.ts";
+} from "../_protocol.ts";
+import { STOP_AREA_BYTES, type StopReason, writeStop } from "../_stop.ts";
 import type {
   Transport,
   TransportFactory,
   TransportHandlers,
-} from "./_transport.ts";
+} from "../_transport.ts";
 
 /** A submitted task, wherever it is: in the pool's queue or on a worker. */
 export interface PoolTask {
@@ -354,6 +354,6 @@ export class PoolWorker {
     this.stopIdle();
     this.#forgetStops();
     this.#transport.kill();
-    return (this.#transport as { closed?: Promise<void> }).closed;
+    return this.#transport.closed;
   }
 }

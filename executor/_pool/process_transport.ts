@@ -1,7 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The child-process transport: each pool worker is a process of the Deno
 // binary that runs this program (`Deno.execPath()`), running
-// `_process_child.ts`. Killing it with SIGKILL stops its work at once,
+// `_runner/process_child.ts`. Killing it with SIGKILL stops its work at once,
 // which no Worker can promise.
 //
 // The channel. The pool's messages travel on a private socket pair that
@@ -31,7 +31,7 @@
 // No child outlives its parent: stdin is a pipe the parent never writes,
 // and the child's watchdog kills it when that pipe ends, which the kernel
 // does when the parent dies in any way, SIGKILL included
-// (`_process_endpoint.ts`).
+// (`_runner/process_endpoint.ts`).
 //
 // Resolution. A child resolves imports as its parent does: it inherits the
 // working directory and environment, and gets the parent's config file
@@ -45,24 +45,31 @@
 // `jsr:`, `npm:` or remote dependencies the parent never loaded works on
 // an empty cache too (a first run, CI, a container). Remote imports need
 // the import permission, which "inherit" passes on when the parent holds
-// it in full. `denoFlags` replaces the guess at the config
-// (`["--config", "other.json"]`) and adds any other flag (`--lock`,
-// `--frozen`, `--cached-only`, ...).
+// it in full.
+//
+// `ProcessPoolExecutor` passes `permissions` and `v8Flags` only. The bare
+// transport also takes `denoFlags` (its tests use it), which replace the
+// guess at the config (`["--config", "other.json"]`) and add any other
+// flag (`--lock`, `--frozen`, `--cached-only`, ...).
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Duplex, Writable } from "node:stream";
-import type { FromWorker, ToWorker } from "./_protocol.ts";
+import type { FromWorker, ToWorker } from "../_protocol.ts";
 import type {
   Transport,
   TransportFactory,
   TransportHandlers,
-} from "./_transport.ts";
-import { encodeMessage, MessageError, MessageReader } from "./_process_wire.ts";
-import { checkFromChild } from "./_process_check.ts";
-import { permissionFlags } from "./_permission_flags.ts";
-import { checkV8Flags } from "./_process_support.ts";
-export { checkProcessSupport } from "./_process_support.ts";
+} from "../_transport.ts";
+import {
+  encodeMessage,
+  MessageError,
+  MessageReader,
+} from "../_process_wire.ts";
+import { checkFromChild } from "./process_check.ts";
+import { permissionFlags } from "./permission_flags.ts";
+import { checkV8Flags } from "./process_support.ts";
+export { checkProcessSupport } from "./process_support.ts";
 // Not run here: imported so that the child's modules are cached.
-import "./_process_child.ts";
+import "../_runner/process_child.ts";
 
 /** How long the end of the channel may lag behind the child's exit. */
 const DRAIN_MS = 1000;
@@ -80,12 +87,16 @@ export interface ProcessTransportOptions {
   /** V8 flags for the child, e.g. `["--max-old-space-size=128"]`. */
   v8Flags?: string[];
   /**
-   * More `deno run` flags for the child. Those that choose a config
+   * More `deno run` flags for the child (not an option of
+   * `ProcessPoolExecutor`: tests of the transport). Those that choose a config
    * (`--config`, `-c`, `--no-config`, `--import-map`) replace the config
    * file found for the parent: e.g. `["--config", "x.json"]`.
    */
   denoFlags?: string[];
-  /** The child's entry module (tests); by default `_process_child.ts`. */
+  /**
+   * The child's entry module (tests); by default
+   * `_runner/process_child.ts`.
+   */
   entry?: string | URL;
   /**
    * Checks each message of the child; one that throws a `MessageError`
@@ -109,7 +120,7 @@ export interface ProcessTransport extends Transport {
 /** The flags a child needs to resolve modules as the parent does. */
 export function resolutionFlags(
   denoFlags: readonly string[] = [],
-  findConfig: () => string | undefined = parentConfig,
+  findConfig: () => string | null | undefined = parentConfig,
 ): string[] {
   const flags: string[] = [];
   const chosen = denoFlags.some((f) =>
@@ -117,7 +128,12 @@ export function resolutionFlags(
   );
   if (!chosen) {
     const config = findConfig();
-    if (config !== undefined) flags.push(`--config=${config}`);
+    // The child's main module is this package's entry: left to itself, Deno
+    // would apply the config found above that file (this repository's own,
+    // with its lock file, when the package is used from a local copy)
+    // instead of the program's.
+    if (config === null) flags.push("--no-config");
+    else if (config !== undefined) flags.push(`--config=${config}`);
   }
   return [...flags, ...denoFlags];
 }
@@ -130,14 +146,14 @@ function dirname(path: string): string {
 /**
  * The config file `deno run` found for this program: `deno.json` or
  * `deno.jsonc` in the main module's directory or above (the working
- * directory for `deno eval` and the REPL). Undefined when there is none,
- * when the main module is not a local file (Deno then applies none), or
- * when this program may not read the directories on the way (looking
- * would prompt).
+ * directory for `deno eval` and the REPL). `null` when it has none: there
+ * is none on the way, or the main module is not a local file (Deno then
+ * applies none). Undefined when this program may not read the directories
+ * on the way (looking would prompt), so nobody knows.
  */
-export function parentConfig(): string | undefined {
+export function parentConfig(): string | null | undefined {
   const main = new URL(Deno.mainModule);
-  if (main.protocol !== "file:") return undefined;
+  if (main.protocol !== "file:") return null;
   let dir = dirname(decodeURIComponent(main.pathname));
   for (;;) {
     for (const name of ["deno.json", "deno.jsonc"]) {
@@ -150,7 +166,7 @@ export function parentConfig(): string | undefined {
         // Not there: look further up.
       }
     }
-    if (dir === "/") return undefined;
+    if (dir === "/") return null;
     dir = dirname(dir);
   }
 }
@@ -179,7 +195,7 @@ export function processTransport(
   options: ProcessTransportOptions = {},
 ): TransportFactory {
   const entry = new URL(
-    options.entry ?? new URL("./_process_child.ts", import.meta.url),
+    options.entry ?? new URL("../_runner/process_child.ts", import.meta.url),
   );
   const permissions = options.permissions ?? "inherit";
   // Fail at once on bad input, not at the first spawn.

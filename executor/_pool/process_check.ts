@@ -4,9 +4,9 @@
 // the shape of the protocol is treated as a broken channel (the child is
 // killed and its task fails with WorkerCrashedError), never handed to the
 // engine, where it would break the whole pool.
-import type { FromWorker } from "./_protocol.ts";
-import { type MarshalledError, unmarshalError } from "./_marshal.ts";
-import { MessageError } from "./_process_wire.ts";
+import type { FromWorker } from "../_protocol.ts";
+import { type MarshalledError, unmarshalError } from "../_marshal.ts";
+import { MessageError } from "../_process_wire.ts";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
