@@ -56,8 +56,13 @@ export interface Sizes {
   sweepLimitPy: number;
   /** The tasks of the scaling series (`--workers N` above 2). */
   scaleTasks: number;
-  /** The workers of the sweep (`--workers N`); above 2 adds the scaling series. */
+  /** The workers of the sweep (`--workers N`, else 2). */
   sweepWorkers: number;
+  /**
+   * The most workers of the scaling series (`--workers N`, else the
+   * machine's cores); 2 or fewer: no series.
+   */
+  scaleMax: number;
 }
 
 /** The sizes the issue asks for. */
@@ -76,6 +81,7 @@ export const FULL: Sizes = {
   sweepLimitPy: 600_000,
   scaleTasks: 512,
   sweepWorkers: 2,
+  scaleMax: 2,
 };
 
 /** Sizes for `--quick`. */
@@ -94,6 +100,7 @@ export const QUICK: Sizes = {
   sweepLimitPy: 60_000,
   scaleTasks: 512,
   sweepWorkers: 2,
+  scaleMax: 2,
 };
 
 const deno = (who: string, workload: string, ...args: number[]): string[] => [
@@ -474,7 +481,7 @@ function sweep(s: Sizes): Workload[] {
       contestants: pools(tasks, s.sweepWorkers),
     });
   }
-  for (const w of scaleWorkers(s.sweepWorkers)) {
+  for (const w of scaleWorkers(s.scaleMax)) {
     out.push({
       id: `scaling-${w}`,
       group: "scaling",
@@ -571,7 +578,7 @@ export function sweepComparisons(s: Sizes): Comparison[] {
   const out: Comparison[] = [];
   const ids = [
     ...s.sweepTasks.map((t) => `sweep-${t}`),
-    ...scaleWorkers(s.sweepWorkers).map((w) => `scaling-${w}`),
+    ...scaleWorkers(s.scaleMax).map((w) => `scaling-${w}`),
   ];
   for (const id of ids) {
     for (const ours of ["ours", "proc"]) {

@@ -6,10 +6,11 @@
 //   deno run -A bench/peers/main.ts [--quick] [--reps N] [--only a,b] [--out DIR]
 //                                   [--workers N]
 //
-// `--workers N` sets the workers of the speed-up sweep (default 2); above 2 it
-// adds the scaling series (the sweep's job on 1, 2, 4, ... N workers). On a
-// many-core machine: `deno task bench:peers --only sweep,scaling --workers
-// $(nproc)`.
+// `--workers N` sets the workers of the speed-up sweep (default 2) and the
+// most workers of the scaling series (the sweep's job in 512 tasks on 1, 2,
+// 4, ... N workers; by default N is the machine's core count, and a machine
+// with 2 cores or fewer has no series). On a many-core machine:
+// `deno task bench:peers --only sweep,scaling --workers $(nproc)`.
 //
 // Every figure comes from a fresh subprocess (deno_side.ts, node_side.mjs,
 // python_side.py) that times only its workload and prints one line of JSON.
@@ -38,14 +39,15 @@ interface Options {
   reps: number;
   only?: string[];
   out?: URL;
-  workers: number;
+  /** `--workers N`, if given. */
+  workers?: number;
 }
 
 const USAGE =
   "usage: deno run -A bench/peers/main.ts [--quick] [--reps N] [--only trivial,cpu,startup,switches,sleepers,sweep,scaling] [--out DIR] [--workers N]";
 
 function parseArgs(args: string[]): Options {
-  const opts: Options = { quick: false, reps: 0, workers: 2 };
+  const opts: Options = { quick: false, reps: 0 };
   let out: string | undefined;
   let reps: string | undefined;
   let workers: string | undefined;
@@ -82,7 +84,7 @@ function parseArgs(args: string[]): Options {
   }
   const known = [
     ...new Set(
-      workloads({ ...FULL, sweepWorkers: 4 }).flatMap((w) =>
+      workloads({ ...FULL, scaleMax: 4 }).flatMap((w) =>
         w.group ? [w.id, w.group] : [w.id]
       ),
     ),
@@ -278,7 +280,8 @@ async function main(args: string[]): Promise<void> {
   const { missing, versions } = await probe();
   const sizes: Sizes = {
     ...(opts.quick ? QUICK : FULL),
-    sweepWorkers: opts.workers,
+    sweepWorkers: opts.workers ?? 2,
+    scaleMax: opts.workers ?? navigator.hardwareConcurrency,
   };
   const rows: Row[] = [];
   const loadAt: Record<string, number> = {};
