@@ -283,7 +283,8 @@ export function renderMarkdown(results: Results): string {
     parts.push(
       "",
       `## Speed-up sweep: one CPU job cut into ${
-        results.meta.sizes.sweepTasks.join(", ")
+        results.meta.sizes.sweepTasks.map((t) => t.toLocaleString("en-US"))
+          .join(", ")
       } tasks, ${w} workers`,
       "",
       "Speed-up = the job's serial time in the same runtime / the pool's time. The job counts the primes below a limit by trial division, cut into equal ranges (later ranges cost more); Python runs a smaller limit (it is about 25x slower) so that every serial run takes about as long. The runs are in the sections below.",
