@@ -1,6 +1,6 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The results as text (stdout) and as Markdown (RESULTS.md).
-import { COMPARISONS, type Metric } from "./_workloads.ts";
+import { COMPARISONS, type Metric, sweepComparisons } from "./_workloads.ts";
 import {
   find,
   median,
@@ -26,7 +26,13 @@ export function formatMs(ms: number): string {
   return ms >= 10_000 ? `${num(ms / 1000, 2)} s` : `${num(ms)} ms`;
 }
 
+/** A workload whose rows are pools timed against a serial baseline. */
+export function isSweep(workload: string): boolean {
+  return /^(sweep|scaling)-\d+$/.test(workload);
+}
+
 function extraHead(workload: string): string {
+  if (isSweep(workload)) return "speed-up";
   return {
     trivial: "tasks/s",
     cpu: "speed-up",
@@ -51,6 +57,10 @@ function extra(results: Results, row: Row): string {
       return num((s.coroutines * s.yields) / (ms / 1000), 0);
     case "sleepers":
       return `${num(medianMiB(row) ?? 0)} MiB`;
+  }
+  if (isSweep(row.workload.id)) {
+    const x = speedup(results, row.contestant.id, row.workload.id);
+    return x === undefined ? "" : `${num(x, 2)}x`;
   }
   return "";
 }
@@ -95,7 +105,8 @@ function label(results: Results, workload: string, id: string): string {
 /** One line per comparison: figure, ratio, target, met or missed. */
 function ratiosTable(results: Results): Table {
   const run = new Set(results.rows.map((r) => r.workload.id));
-  const body = COMPARISONS.filter((c) => run.has(c.workload)).map((c) => {
+  const all = [...COMPARISONS, ...sweepComparisons(results.meta.sizes)];
+  const body = all.filter((c) => run.has(c.workload)).map((c) => {
     const r = ratio(results, c);
     const self = c.metric === "speedup" && c.ours === c.peer;
     const what = `${c.workload}: ${label(results, c.workload, c.ours)}`;
@@ -122,6 +133,45 @@ function ratiosTable(results: Results): Table {
   return {
     head: ["this module", "figure", "vs", "ratio", "target", "status"],
     right: [false, false, false, true, true, false],
+    body,
+  };
+}
+
+/**
+ * Speed-up per contestant (rows) and per column workload: task counts for the
+ * sweep, worker counts for the scaling series. Undefined when none was run.
+ */
+function speedupTable(
+  results: Results,
+  group: "sweep" | "scaling",
+): Table | undefined {
+  const columns = [
+    ...new Set(
+      results.rows.map((r) => r.workload).filter((w) =>
+        w.group === group && isSweep(w.id)
+      ),
+    ),
+  ];
+  if (!columns.length) return undefined;
+  const ids: string[] = [];
+  for (const w of columns) {
+    for (const c of w.contestants) if (!ids.includes(c.id)) ids.push(c.id);
+  }
+  const body = ids.map((id) => [
+    find(results, columns[0].id, id)?.contestant.label ?? id,
+    ...columns.map((w) => {
+      const x = speedup(results, id, w.id);
+      return x === undefined ? "-" : `${num(x, 2)}x`;
+    }),
+  ]);
+  const head = columns.map((w) =>
+    group === "sweep"
+      ? `${(w.tasks ?? 0).toLocaleString("en-US")} tasks`
+      : `${w.workers} worker${w.workers === 1 ? "" : "s"}`
+  );
+  return {
+    head: ["speed-up over serial", ...head],
+    right: [false, ...columns.map(() => true)],
     body,
   };
 }
@@ -180,6 +230,13 @@ export function renderText(results: Results): string {
   for (const [id, title] of titles(results)) {
     parts.push("", title, text(figuresTable(results, id)));
   }
+  for (const group of ["sweep", "scaling"] as const) {
+    const table = speedupTable(results, group);
+    if (table) {
+      parts.push("", `Speed-up ${group} (serial in the same runtime = 1x)`);
+      parts.push(text(table));
+    }
+  }
   parts.push(
     "",
     "Ratios (> 1 favours this module: peer time / our time, our speed-up / peer speed-up)",
@@ -220,6 +277,32 @@ export function renderMarkdown(results: Results): string {
     "",
     "![Bar chart of the results](results.svg)",
   ];
+  const sweepTable = speedupTable(results, "sweep");
+  if (sweepTable) {
+    const w = results.meta.sizes.sweepWorkers;
+    parts.push(
+      "",
+      `## Speed-up sweep: one CPU job cut into ${
+        results.meta.sizes.sweepTasks.map((t) => t.toLocaleString("en-US"))
+          .join(", ")
+      } tasks, ${w} workers`,
+      "",
+      "Speed-up = the job's serial time in the same runtime / the pool's time. The job counts the primes below a limit by trial division, cut into equal ranges (later ranges cost more); Python runs a smaller limit (it is about 25x slower) so that every serial run takes about as long. The runs are in the sections below.",
+      "",
+      markdown(sweepTable),
+      "",
+      "![Line chart: speed-up against the number of tasks](sweep.svg)",
+    );
+  }
+  const scalingTable = speedupTable(results, "scaling");
+  if (scalingTable) {
+    parts.push(
+      "",
+      `## Scaling: ${results.meta.sizes.scaleTasks} tasks on 1, 2, 4, ... workers`,
+      "",
+      markdown(scalingTable),
+    );
+  }
   for (const [id, title] of titles(results)) {
     parts.push("", `## ${title}`, "", markdown(figuresTable(results, id)));
   }

@@ -90,9 +90,15 @@ export function medianOverhead(row: Row | undefined): number | undefined {
 }
 
 /** A CPU pool's speed-up over the serial run in its own runtime. */
-export function speedup(results: Results, id: string): number | undefined {
-  const pool = medianMs(find(results, "cpu", id));
-  const serial = medianMs(find(results, "cpu", SERIAL_OF[id]));
+export function speedup(
+  results: Results,
+  id: string,
+  workload = "cpu",
+): number | undefined {
+  const row = find(results, workload, id);
+  const serialIn = row?.workload.serialIn ?? workload;
+  const pool = medianMs(row);
+  const serial = medianMs(find(results, serialIn, SERIAL_OF[id]));
   return pool && serial ? serial / pool : undefined;
 }
 
@@ -112,7 +118,7 @@ export function figure(
     case "overhead":
       return medianOverhead(row);
     case "speedup":
-      return speedup(results, id);
+      return speedup(results, id, workload);
   }
 }
 

@@ -48,8 +48,24 @@ const BAR_X = LABEL_W + 10;
 const BAR_W = 470;
 const ROW_H = 20;
 
-const esc = (s: string): string =>
+/** Text escaped for SVG. */
+export const esc = (s: string): string =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+/** A whole SVG document around the drawn elements. */
+export function svgDocument(
+  width: number,
+  height: number,
+  elements: string[],
+): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12" fill="#111827">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...elements,
+    "</svg>",
+    "",
+  ].join("\n");
+}
 
 function bars(
   results: Results,
@@ -148,7 +164,8 @@ function axis(p: Panel): { ticks: number[]; x: (v: number) => number } {
   return { ticks, x: (v) => (v / top) * BAR_W };
 }
 
-function niceStep(raw: number): number {
+/** A round step near `raw` for an axis's ticks. */
+export function niceStep(raw: number): number {
   const p = 10 ** Math.floor(Math.log10(raw));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw) return m * p;
   return 10 * p;
@@ -221,12 +238,5 @@ export function renderSvg(results: Results): string {
     }
     y = bottom + 16;
   }
-  const height = y + 10;
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12" fill="#111827">`,
-    `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    ...out,
-    "</svg>",
-    "",
-  ].join("\n");
+  return svgDocument(WIDTH, y + 10, out);
 }

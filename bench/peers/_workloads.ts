@@ -25,6 +25,16 @@ export interface Workload {
   contestants: Contestant[];
   /** Runs an untimed round first (start-up and disk caches). */
   warmUp: boolean;
+  /** `--only` selects a workload by its id or by its group. */
+  group?: string;
+  /** At most this many repetitions, whatever `--reps` says. */
+  maxReps?: number;
+  /** The workload whose rows are the serial baselines of this one's speed-ups. */
+  serialIn?: string;
+  /** The number of tasks the job is cut into (sweep workloads). */
+  tasks?: number;
+  /** The workers of every pool in this workload. */
+  workers?: number;
 }
 
 /** The sizes of one run; `quick` shrinks them for smoke tests. */
@@ -38,6 +48,21 @@ export interface Sizes {
   yields: number;
   sleepers: number;
   maxSleepMs: number;
+  /** The speed-up sweep: one CPU job (primes below a limit) cut into each count. */
+  sweepTasks: number[];
+  /** The sweep's limit in JavaScript (Deno and Node): about 1.5 s serial. */
+  sweepLimit: number;
+  /** The sweep's limit in Python, which is about 25x slower: about 1.5 s serial. */
+  sweepLimitPy: number;
+  /** The tasks of the scaling series (`--workers N` above 2). */
+  scaleTasks: number;
+  /** The workers of the sweep (`--workers N`, else 2). */
+  sweepWorkers: number;
+  /**
+   * The most workers of the scaling series (`--workers N`, else the
+   * machine's cores); 2 or fewer: no series.
+   */
+  scaleMax: number;
 }
 
 /** The sizes the issue asks for. */
@@ -51,6 +76,12 @@ export const FULL: Sizes = {
   yields: 10,
   sleepers: 100_000,
   maxSleepMs: 1000,
+  sweepTasks: [8, 64, 512, 4096],
+  sweepLimit: 6_000_000,
+  sweepLimitPy: 600_000,
+  scaleTasks: 512,
+  sweepWorkers: 2,
+  scaleMax: 2,
 };
 
 /** Sizes for `--quick`. */
@@ -64,6 +95,12 @@ export const QUICK: Sizes = {
   yields: 10,
   sleepers: 10_000,
   maxSleepMs: 100,
+  sweepTasks: [8, 64, 512, 4096],
+  sweepLimit: 600_000,
+  sweepLimitPy: 60_000,
+  scaleTasks: 512,
+  sweepWorkers: 2,
+  scaleMax: 2,
 };
 
 const deno = (who: string, workload: string, ...args: number[]): string[] => [
@@ -344,7 +381,129 @@ export function workloads(s: Sizes): Workload[] {
         ),
       ],
     },
+    ...sweep(s),
   ];
+}
+
+/** Repetitions of each sweep workload: they are the longest runs. */
+const SWEEP_REPS = 3;
+
+/**
+ * The speed-up sweep: the serial baselines, then one workload per task count
+ * with `workers` workers, then (when `workers` is above 2) the scaling series:
+ * `scaleTasks` tasks on 1, 2, 4, ... `workers` workers.
+ */
+function sweep(s: Sizes): Workload[] {
+  const fmt = (x: number) => x.toLocaleString("en-US");
+  const js = s.sweepLimit;
+  const py = s.sweepLimitPy;
+  const job = `primes below ${fmt(js)} (Python: below ${fmt(py)})`;
+  const serial: Workload = {
+    id: "sweep-serial",
+    group: "sweep",
+    title: `Speed-up sweep, serial baselines: ${job} in one thread`,
+    warmUp: false,
+    maxReps: SWEEP_REPS,
+    contestants: [
+      c(
+        "serial-deno",
+        "serial, Deno main thread",
+        "limit",
+        "deno",
+        deno("serial", "cpu", js, 64),
+      ),
+      c(
+        "serial-node",
+        "serial, Node main thread",
+        "limit",
+        "node",
+        node("serial", "cpu", js, 64),
+      ),
+      c(
+        "serial-py",
+        "serial, Python",
+        "limit",
+        "python",
+        python("serial", py, 64),
+      ),
+    ],
+  };
+  const pools = (tasks: number, w: number): Contestant[] => [
+    c(
+      "ours",
+      "WorkerPoolExecutor",
+      "ours",
+      "deno",
+      deno("ours", "cpu", js, tasks, w),
+    ),
+    c(
+      "proc",
+      "ProcessPoolExecutor",
+      "ours",
+      "deno",
+      deno("process", "cpu", js, tasks, w),
+    ),
+    c(
+      "piscina",
+      "piscina",
+      "peer",
+      "npm",
+      node("piscina", "cpu", js, tasks, w),
+    ),
+    c(
+      "tinypool",
+      "tinypool",
+      "peer",
+      "npm",
+      node("tinypool", "cpu", js, tasks, w),
+    ),
+    c(
+      "py",
+      "Python ProcessPoolExecutor",
+      "peer",
+      "python",
+      python("cpu", py, tasks, w),
+    ),
+  ];
+  const out = [serial];
+  for (const tasks of s.sweepTasks) {
+    out.push({
+      id: `sweep-${tasks}`,
+      group: "sweep",
+      title: `Speed-up sweep: ${job} in ${
+        fmt(tasks)
+      } tasks, ${s.sweepWorkers} workers`,
+      warmUp: false,
+      maxReps: SWEEP_REPS,
+      serialIn: "sweep-serial",
+      tasks,
+      workers: s.sweepWorkers,
+      contestants: pools(tasks, s.sweepWorkers),
+    });
+  }
+  for (const w of scaleWorkers(s.scaleMax)) {
+    out.push({
+      id: `scaling-${w}`,
+      group: "scaling",
+      title: `Scaling: ${job} in ${fmt(s.scaleTasks)} tasks, ${w} workers`,
+      warmUp: false,
+      maxReps: SWEEP_REPS,
+      serialIn: "sweep-serial",
+      tasks: s.scaleTasks,
+      workers: w,
+      contestants: pools(s.scaleTasks, w),
+    });
+  }
+  return out;
+}
+
+/** 1, 2, 4, ... up to and including `n` when `n` is above 2; else none. */
+export function scaleWorkers(n: number): number[] {
+  if (n <= 2) return [];
+  const out = [];
+  for (let w = 1; w < n; w *= 2) out.push(w);
+  out.push(n);
+  return out;
 }
 
 function c(
@@ -413,6 +572,41 @@ export const COMPARISONS: Comparison[] = [
   cmp("sleepers", "memory", "ours", "py", 2),
   cmp("sleepers", "overhead", "ours", "py"),
 ];
+
+/** The speed-up comparisons of the sweep and the scaling series. */
+export function sweepComparisons(s: Sizes): Comparison[] {
+  const out: Comparison[] = [];
+  const ids = [
+    ...s.sweepTasks.map((t) => `sweep-${t}`),
+    ...scaleWorkers(s.scaleMax).map((w) => `scaling-${w}`),
+  ];
+  for (const id of ids) {
+    for (const ours of ["ours", "proc"]) {
+      out.push(
+        cmp(id, "speedup", ours, ours, id === "sweep-64" ? 1.85 : undefined),
+      );
+      out.push(
+        cmp(
+          id,
+          "speedup",
+          ours,
+          "piscina",
+          id.startsWith("sweep") ? 1 : undefined,
+        ),
+      );
+      out.push(
+        cmp(
+          id,
+          "speedup",
+          ours,
+          "tinypool",
+          id.startsWith("sweep") ? 1 : undefined,
+        ),
+      );
+    }
+  }
+  return out;
+}
 
 /** The serial row each pool's speed-up is measured against (same runtime). */
 export const SERIAL_OF: Record<string, string> = {

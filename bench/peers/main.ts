@@ -4,6 +4,13 @@
 // raw limits (bare Deno Workers, plain async/await).
 //
 //   deno run -A bench/peers/main.ts [--quick] [--reps N] [--only a,b] [--out DIR]
+//                                   [--workers N]
+//
+// `--workers N` sets the workers of the speed-up sweep (default 2) and the
+// most workers of the scaling series (the sweep's job in 512 tasks on 1, 2,
+// 4, ... N workers; by default N is the machine's core count, and a machine
+// with 2 cores or fewer has no series). On a many-core machine:
+// `deno task bench:peers --only sweep,scaling --workers $(nproc)`.
 //
 // Every figure comes from a fresh subprocess (deno_side.ts, node_side.mjs,
 // python_side.py) that times only its workload and prints one line of JSON.
@@ -11,10 +18,17 @@
 // medians are reported. A peer whose runtime is missing is skipped with the
 // reason. Writes RESULTS.md and results.svg next to this file (not with
 // --quick, unless --out is given).
-import { FULL, QUICK, type Runtime, workloads } from "./_workloads.ts";
+import {
+  FULL,
+  QUICK,
+  type Runtime,
+  type Sizes,
+  workloads,
+} from "./_workloads.ts";
 import type { Meta, Results, Row, Sample } from "./_results.ts";
 import { renderMarkdown, renderText } from "./_report.ts";
 import { renderSvg } from "./_svg.ts";
+import { renderSweepSvg } from "./_sweep_svg.ts";
 
 const HERE = new URL(".", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
@@ -25,15 +39,18 @@ interface Options {
   reps: number;
   only?: string[];
   out?: URL;
+  /** `--workers N`, if given. */
+  workers?: number;
 }
 
 const USAGE =
-  "usage: deno run -A bench/peers/main.ts [--quick] [--reps N] [--only trivial,cpu,startup,switches,sleepers] [--out DIR]";
+  "usage: deno run -A bench/peers/main.ts [--quick] [--reps N] [--only trivial,cpu,startup,switches,sleepers,sweep,scaling] [--out DIR] [--workers N]";
 
 function parseArgs(args: string[]): Options {
   const opts: Options = { quick: false, reps: 0 };
   let out: string | undefined;
   let reps: string | undefined;
+  let workers: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     const value = (): string => {
@@ -46,6 +63,7 @@ function parseArgs(args: string[]): Options {
     if (flag === "--quick") opts.quick = true;
     else if (flag === "--reps") reps = value();
     else if (flag === "--only") opts.only = value().split(",");
+    else if (flag === "--workers") workers = value();
     else if (flag === "--out") out = value();
     else if (flag === "--help" || flag === "-h") {
       console.log(USAGE);
@@ -56,7 +74,21 @@ function parseArgs(args: string[]): Options {
   if (!Number.isInteger(opts.reps) || opts.reps < 1) {
     throw new RangeError(`--reps needs a positive integer, got ${reps}`);
   }
-  const known = workloads(FULL).map((w) => w.id);
+  if (workers !== undefined) {
+    opts.workers = Number(workers);
+    if (!Number.isInteger(opts.workers) || opts.workers < 1) {
+      throw new RangeError(
+        `--workers needs a positive integer, got ${workers}`,
+      );
+    }
+  }
+  const known = [
+    ...new Set(
+      workloads({ ...FULL, scaleMax: 4 }).flatMap((w) =>
+        w.group ? [w.id, w.group] : [w.id]
+      ),
+    ),
+  ];
   for (const id of opts.only ?? []) {
     if (!known.includes(id)) {
       throw new RangeError(
@@ -246,11 +278,22 @@ async function main(args: string[]): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg();
   const { missing, versions } = await probe();
-  const sizes = opts.quick ? QUICK : FULL;
+  const sizes: Sizes = {
+    ...(opts.quick ? QUICK : FULL),
+    sweepWorkers: opts.workers ?? 2,
+    scaleMax: opts.workers ?? navigator.hardwareConcurrency,
+  };
   const rows: Row[] = [];
   const loadAt: Record<string, number> = {};
-  for (const workload of workloads(sizes)) {
-    if (opts.only && !opts.only.includes(workload.id)) continue;
+  const all = workloads(sizes);
+  const chosen = all.filter((w) =>
+    !opts.only || opts.only.includes(w.id) ||
+    (w.group !== undefined && opts.only.includes(w.group))
+  );
+  // A speed-up needs its serial baselines, even when not asked for by name.
+  const needed = new Set(chosen.map((w) => w.serialIn));
+  for (const workload of all) {
+    if (!chosen.includes(workload) && !needed.has(workload.id)) continue;
     const mine = workload.contestants.map((contestant): Row => ({
       workload,
       contestant,
@@ -261,11 +304,12 @@ async function main(args: string[]): Promise<void> {
     rows.push(...mine);
     loadAt[workload.id] = loadavg()[0] ?? NaN;
     const first = workload.warmUp ? 0 : 1;
-    for (let rep = first; rep <= opts.reps; rep++) {
+    const reps = Math.min(opts.reps, workload.maxReps ?? opts.reps);
+    for (let rep = first; rep <= reps; rep++) {
       for (const row of mine) {
         if (row.skip) continue;
         const sample = await runOnce(row);
-        const tag = rep === 0 ? "warm-up" : `${rep}/${opts.reps}`;
+        const tag = rep === 0 ? "warm-up" : `${rep}/${reps}`;
         const what = sample
           ? `${sample.ms.toFixed(1)} ms`
           : row.skip
@@ -276,14 +320,19 @@ async function main(args: string[]): Promise<void> {
       }
     }
     // Every contestant computes the same answer; a different one is a bug.
-    const checks = mine.filter((r) => r.samples.length);
-    const expected = JSON.stringify(checks[0]?.samples[0].check);
-    for (const row of checks) {
-      if (row.samples.some((s) => JSON.stringify(s.check) !== expected)) {
-        row.error = `wrong result ${
-          JSON.stringify(row.samples[0].check)
-        }, expected ${expected}`;
-        row.samples = [];
+    // In the sweep Python runs a smaller job, so its answers are its own.
+    const family = (r: Row) =>
+      workload.group && r.contestant.runtime === "python" ? "python" : "js";
+    for (const kin of ["js", "python"]) {
+      const checks = mine.filter((r) => r.samples.length && family(r) === kin);
+      const expected = JSON.stringify(checks[0]?.samples[0].check);
+      for (const row of checks) {
+        if (row.samples.some((s) => JSON.stringify(s.check) !== expected)) {
+          row.error = `wrong result ${
+            JSON.stringify(row.samples[0].check)
+          }, expected ${expected}`;
+          row.samples = [];
+        }
       }
     }
   }
@@ -314,14 +363,22 @@ async function main(args: string[]): Promise<void> {
       new URL("results.svg", opts.out),
       renderSvg(results),
     );
-    // Both files are checked by `deno fmt --check` with the rest of the repo.
+    const sweepSvg = renderSweepSvg(results);
+    const written = [
+      new URL("RESULTS.md", opts.out),
+      new URL("results.svg", opts.out),
+    ];
+    if (sweepSvg) {
+      written.push(new URL("sweep.svg", opts.out));
+      await Deno.writeTextFile(written[2], sweepSvg);
+    }
+    // The files are checked by `deno fmt --check` with the rest of the repo.
     await exec(Deno.execPath(), [
       "fmt",
       "--quiet",
-      new URL("RESULTS.md", opts.out).pathname,
-      new URL("results.svg", opts.out).pathname,
+      ...written.map((u) => u.pathname),
     ]);
-    log(`wrote ${new URL("RESULTS.md", opts.out).pathname} and results.svg`);
+    log(`wrote ${written.map((u) => u.pathname).join(", ")}`);
   }
 }
 

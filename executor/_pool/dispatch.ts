@@ -65,23 +65,38 @@ export function hasIdle(
   return false;
 }
 
+/** How much work waits in the pool's queue, against how many workers. */
+export interface Backlog {
+  /** Tasks in the pool's queue. */
+  readonly queued: number;
+  /** Workers of the pool. */
+  readonly workers: number;
+}
+
 /**
  * Whether busy worker `w`, running its one task for `now - lastProgress`
- * ms, may hold one more queued behind it (see `Pacing.prefetch`). Only a
- * worker that can give a task back holds a long one queued: a child
- * process cannot, so a task queued there behind a long one would wait for
- * it however idle the other children are, and could no longer be
- * cancelled. A child gets its next long task when it is free.
+ * ms, may hold one more queued behind it (see `Pacing.prefetch`). A worker
+ * that can give a task back may. A child process cannot: a task queued
+ * there behind a long one would wait for it however idle the other
+ * children are, and could no longer be cancelled. So a child holds one
+ * more only behind a task timed as neither short nor long that is not late
+ * (`Pacing.prefetchBehind`), and only while the `backlog` holds more tasks
+ * than there are workers, so that the last ones go to whichever worker
+ * frees up first; without a `backlog`, never.
  */
 export function mayPrefetch(
   w: WorkerState,
   pacing: Pacing,
   now: number,
   maxTasksPerWorker: number,
+  backlog?: Backlog,
 ): boolean {
   const head = w.shipped[0];
-  return w.sharesMemory && canTake(w, maxTasksPerWorker) &&
-    !head.abandoned && pacing.prefetch(head, now - w.lastProgress);
+  if (!canTake(w, maxTasksPerWorker) || head.abandoned) return false;
+  const elapsed = now - w.lastProgress;
+  if (w.sharesMemory) return pacing.prefetch(head, elapsed);
+  return backlog !== undefined && backlog.queued > backlog.workers &&
+    pacing.prefetchBehind(head, elapsed);
 }
 
 /**
@@ -94,11 +109,13 @@ export function canPrefetch(
   pacing: Pacing,
   now: number,
   maxTasksPerWorker: number,
+  backlog?: Backlog,
 ): boolean {
   if (pacing.depth(next) > 1) return false;
   for (const w of workers) {
     if (
-      w.shipped.length === 1 && mayPrefetch(w, pacing, now, maxTasksPerWorker)
+      w.shipped.length === 1 &&
+      mayPrefetch(w, pacing, now, maxTasksPerWorker, backlog)
     ) return true;
   }
   return false;
@@ -118,12 +135,13 @@ export function quota(
   now: number,
   maxTasksPerWorker: number,
   most = Infinity,
+  backlog?: Backlog,
 ): number {
   if (w.stopping) return 0;
   let depth = pacing.depth(next);
   if (
     depth === 1 && w.shipped.length === 1 &&
-    mayPrefetch(w, pacing, now, maxTasksPerWorker)
+    mayPrefetch(w, pacing, now, maxTasksPerWorker, backlog)
   ) depth = 2;
   return Math.max(
     0,

@@ -26,6 +26,11 @@ const MAX_BATCH = 256;
 const STALL_FACTOR = 4;
 /** ... but never before this many ms: the message round trip's noise. */
 const STALL_FLOOR_MS = 2;
+/**
+ * The longest usual task a child process may hold one more behind: past
+ * this, a round trip is a negligible share of a task.
+ */
+const CHILD_PREFETCH_MAX_MS = 50;
 /** Weight of the newest measure in the running average. */
 const ALPHA = 0.25;
 
@@ -102,6 +107,20 @@ export class Pacing {
     const usual = this.#usual(task);
     if (Number.isNaN(usual)) return true;
     return usual >= WINDOW_MS && elapsed < usual;
+  }
+
+  /**
+   * Whether a worker that cannot give tasks back (a child process) may
+   * hold one more behind the task it runs: only behind a task whose
+   * function is timed, between a round trip and `CHILD_PREFETCH_MAX_MS`
+   * long, and not late. The task queued there waits at most about that
+   * long, and a round trip per task is saved (Python's pool queues one
+   * task more than it has workers).
+   */
+  prefetchBehind(task: Paced, elapsed: number): boolean {
+    const usual = this.#usual(task);
+    return usual >= WINDOW_MS && usual <= CHILD_PREFETCH_MAX_MS &&
+      elapsed < usual;
   }
 
   /** Milliseconds of no progress after which a busy worker is stalled. */

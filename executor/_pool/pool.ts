@@ -64,6 +64,7 @@ import { stopReasonOf } from "../_stop.ts";
 import type { TransportFactory } from "../_transport.ts";
 import { Fifo } from "../_fifo.ts";
 import {
+  type Backlog,
   canPrefetch,
   firstUnstarted,
   hasIdle,
@@ -258,6 +259,7 @@ export class Pool {
         this.#pacing,
         performance.now(),
         maxTasksPerWorker,
+        this.#backlog(),
       )
     ) this.#dispatch();
     else if (this.#pacing.depth(this.#queue.peek()) > 1) {
@@ -423,12 +425,17 @@ export class Pool {
         if (queue.length === 0) break;
         if (
           w.shipped.length === 1 &&
-          mayPrefetch(w, this.#pacing, now, maxTasksPerWorker)
+          mayPrefetch(w, this.#pacing, now, maxTasksPerWorker, this.#backlog())
         ) this.#fill(w);
       }
     }
     if (queue.length === 0) this.#takeBack();
     this.#settleIdle();
+  }
+
+  /** The queue against the workers, for a child's prefetch. */
+  #backlog(): Backlog {
+    return { queued: this.#queue.length, workers: this.#workers.size };
   }
 
   /**
@@ -443,6 +450,7 @@ export class Pool {
       performance.now(),
       this.#config.maxTasksPerWorker,
       most,
+      this.#backlog(),
     );
     if (n === 0) return;
     const batch = takeBatch(w, this.#queue, n);
