@@ -7,7 +7,12 @@
  * lateness of a 10 ms `setInterval` of the caller from the storm until
  * 300 ms after the last future settled, the time until all settled, how
  * many tasks started (and how many of them after their own future had
- * settled), and on how many distinct workers.
+ * settled), on how many distinct workers, and on the worker pool how many
+ * Workers it started meanwhile and how long the caller's thread spent in
+ * `new Worker` for them (it returns once the Worker's isolate exists).
+ * A last row gives the same
+ * interval's worst lateness with no pool at all, for 400 ms: the machine's
+ * own noise, which the figures above include.
  *
  *     deno run -A bench/stop_storm_figures.ts [rounds=3]
  *
@@ -16,6 +21,18 @@
 import { ProcessPoolExecutor, WorkerPoolExecutor } from "../executor/mod.ts";
 
 const ROUNDS = Number(Deno.args[0] ?? 3);
+
+/** Workers started, and ms this thread spent in `new Worker`, so far. */
+const starts = { count: 0, ms: 0 };
+const NativeWorker = globalThis.Worker;
+globalThis.Worker = class extends NativeWorker {
+  constructor(...args: ConstructorParameters<typeof Worker>) {
+    const begin = performance.now();
+    super(...args);
+    starts.count++;
+    starts.ms += performance.now() - begin;
+  }
+};
 const TASKS = 200;
 type PoolClass = typeof WorkerPoolExecutor | typeof ProcessPoolExecutor;
 
@@ -29,12 +46,33 @@ async function task(dir: string, i: number): Promise<number> {
   return i;
 }
 
+/**
+ * Starts a 10 ms interval; the function returned stops it and gives its
+ * worst lateness in ms.
+ */
+function watchLateness(): () => number {
+  let worst = 0;
+  let last = performance.now();
+  const interval = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 10);
+    last = now;
+  }, 10);
+  return () => {
+    clearInterval(interval);
+    return worst;
+  };
+}
+
 interface Figures {
   lateness: number;
   settled: number;
   started: number;
   late: number;
   workers: number;
+  /** Workers started during the storm, and ms spent starting them. */
+  spawned: number;
+  spawnMs: number;
 }
 
 async function storm(
@@ -49,6 +87,7 @@ async function storm(
     Deno.removeSync(`${dir}/${entry.name}`);
   }
   const controller = new AbortController();
+  const before = { ...starts };
   const settledAt = new Array<number>(TASKS);
   const futures = Array.from({ length: TASKS }, (_, i) => {
     const signal = kind === "abort"
@@ -60,13 +99,7 @@ async function storm(
     });
     return future;
   });
-  let worst = 0;
-  let last = performance.now();
-  const interval = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - 10);
-    last = now;
-  }, 10);
+  const lateness = watchLateness();
   const begin = performance.now();
   if (kind === "abort") {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -75,7 +108,9 @@ async function storm(
   await Promise.allSettled(futures.map((f) => f.result()));
   const settled = performance.now() - begin;
   await new Promise((resolve) => setTimeout(resolve, 300));
-  clearInterval(interval);
+  const worst = lateness();
+  const spawned = starts.count - before.count;
+  const spawnMs = starts.ms - before.ms;
   await ex.shutdown();
   let started = 0;
   let late = 0;
@@ -88,7 +123,15 @@ async function storm(
     if (Number(at) > settledAt[i]) late++;
   }
   await Deno.remove(dir, { recursive: true });
-  return { lateness: worst, settled, started, late, workers: workers.size };
+  return {
+    lateness: worst,
+    settled,
+    started,
+    late,
+    workers: workers.size,
+    spawned,
+    spawnMs,
+  };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -96,14 +139,16 @@ console.log(
   `${TASKS} tasks of 50 ms on 2 workers, stopped at once; worst of ${ROUNDS} rounds`,
 );
 console.log(
-  "| pool | storm | worst lateness of a 10 ms interval | all settled after | tasks started (after their future settled) | distinct workers |",
+  "| pool | storm | worst lateness of a 10 ms interval | all settled after | tasks started (after their future settled) | distinct workers | Workers started in the storms, all rounds (ms in `new Worker`) |",
 );
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
   for (const kind of ["abort", "deadline"] as const) {
     const runs: Figures[] = [];
     for (let r = 0; r < ROUNDS; r++) runs.push(await storm(Pool, kind));
     const max = (f: (x: Figures) => number) => Math.max(...runs.map(f));
+    const sum = (f: (x: Figures) => number) =>
+      runs.reduce((total, x) => total + f(x), 0);
     const label = kind === "abort"
       ? "one AbortController"
       : "signal: AbortSignal.timeout(30) each";
@@ -112,7 +157,21 @@ for (const Pool of [WorkerPoolExecutor, ProcessPoolExecutor]) {
         fmt(max((x) => x.settled))
       } | ${max((x) => x.started)} (${max((x) => x.late)}) | ${
         max((x) => x.workers)
+      } | ${
+        Pool === WorkerPoolExecutor
+          ? `${sum((x) => x.spawned)} (${fmt(sum((x) => x.spawnMs))})`
+          : "n/a"
       } |`,
     );
   }
+}
+{
+  // The same interval with nothing else running, as long as a storm takes.
+  let worst = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const lateness = watchLateness();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    worst = Math.max(worst, lateness());
+  }
+  console.log(`| (no pool) | (idle, 400 ms) | ${fmt(worst)} | | | | |`);
 }

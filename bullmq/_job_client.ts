@@ -37,7 +37,9 @@ export interface JobClientConfig {
 }
 
 export interface SubmitOptions {
+  /** Cancels the job wherever it is, counted from the call. */
   signal?: AbortSignal;
+  /** Ms the job may run once a worker claimed it (time queued is free). */
   timeout?: number;
 }
 
@@ -227,14 +229,23 @@ export class JobClient {
       queueMicrotask(() => this.#flush());
     }
     if (timeout !== undefined || signal !== undefined) {
-      const stopTimer = timeout === undefined ? undefined : startTimer(
-        timeout,
-        () =>
-          this.#revoker.stop(
-            entry,
-            new TimeoutError(`The task did not finish within ${timeout} ms`),
-          ),
-      );
+      let stopTimer: (() => void) | undefined;
+      if (timeout !== undefined) {
+        // Running time: counted once a worker claims the job (its `active`
+        // event, or its hash read by a sweep), never while it waits.
+        entry.onStart = () => {
+          stopTimer = startTimer(
+            timeout,
+            () =>
+              this.#revoker.stop(
+                entry,
+                new TimeoutError(
+                  `The task did not finish within ${timeout} ms`,
+                ),
+              ),
+          );
+        };
+      }
       const onAbort = () => this.#revoker.stop(entry, undefined);
       signal?.addEventListener("abort", onAbort, { once: true });
       entry.cleanup = () => {

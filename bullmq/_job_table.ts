@@ -35,6 +35,8 @@ export interface Entry {
    */
   nextCheck: number;
   checkEvery: number;
+  /** Called once, when a worker claims the job: arms its timeout. */
+  onStart: (() => void) | undefined;
   /** Stops its timeout and abort listener. */
   cleanup: (() => void) | undefined;
 }
@@ -77,6 +79,7 @@ export class JobTable {
       adding: undefined,
       nextCheck: 0,
       checkEvery: 0,
+      onStart: undefined,
       cleanup: undefined,
     };
     return entry;
@@ -119,6 +122,9 @@ export class JobTable {
     this.stats.queued--;
     this.stats.busy++;
     entry.future.setRunningOrNotifyCancel();
+    const onStart = entry.onStart;
+    entry.onStart = undefined;
+    onStart?.();
   }
 
   /** Settles the future with a result. */

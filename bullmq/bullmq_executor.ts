@@ -128,9 +128,10 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * A snapshot: `workers` on the queue (all machines, as last counted),
-   * this executor's jobs `busy` (claimed by a worker) and `queued` (not
-   * claimed), `completed` and `failed` tasks, and `lateCancels`.
+   * {@linkcode Executor.stats} with one more field: `workers` on the queue
+   * (all machines, as last counted), this executor's jobs `busy` (claimed by
+   * a worker) and `queued` (not claimed), and `lateCancels` (a `cancel()`
+   * that returned `true` for a job that ran anyway: none is expected).
    *
    * @example
    * ```ts
@@ -153,15 +154,13 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * Schedules `fn(...args)` as a job on the queue.
+   * {@linkcode Executor.submit} as a job on the queue: `fn` is a
+   * {@linkcode moduleTask} served by the workers (`--tasks`), or a
+   * self-contained function (run only by workers started with
+   * `--allow-source`); `args` are copied by structured clone. An argument
+   * that cannot be cloned fails the future at once (`DataCloneError`), so do
+   * arguments over `maxPayloadBytes` (`RangeError`).
    *
-   * @param fn A {@linkcode moduleTask}, or a self-contained function (run
-   * only by workers started with `--allow-source`).
-   * @param args Its arguments, copied by structured clone.
-   * @returns The future of its result. An argument that cannot be cloned
-   * fails it at once (`DataCloneError`), so do arguments over
-   * `maxPayloadBytes` (`RangeError`) and a broken executor
-   * (`BrokenExecutorError`).
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {TypeError} If `fn` is not a function or module task, or its
    * source cannot be sent (a native, bound or method-shorthand function).
@@ -184,15 +183,20 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * `submit` with per-task options. `signal` and `timeout` settle the future
-   * at once (cancelled, or failed with `TimeoutError`): a job that no worker
-   * claimed is removed from the queue and never runs; a running one is
-   * stopped on its worker, whose local pool terminates the task's worker.
+   * `submit` with per-task options. `timeout` is running time: it counts
+   * from the moment a worker starts the job (the executor hears BullMQ's
+   * `active` event), never while the job waits in Redis; once it passes,
+   * the future fails with `TimeoutError` and the task is stopped on its
+   * worker, whose local pool terminates the task's worker. `signal` counts
+   * from the call, wherever the job is: it cancels the future at once, and
+   * a job that no worker claimed is removed from the queue and never runs
+   * (a deadline from the call: `signal: AbortSignal.timeout(ms)`).
    * `transfer` is accepted and ignored: values are always copied.
    *
    * @param fn A {@linkcode moduleTask} or a self-contained function.
    * @param args Its arguments, as an array.
-   * @param options `signal`, `timeout` (ms from this call).
+   * @param options `signal` (from this call), `timeout` (ms of running time
+   * on a worker).
    * @returns The future of its result.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} If `timeout` (or `grace`) is negative or NaN.
@@ -206,8 +210,14 @@ export class BullMQExecutor implements Executor {
    *
    * await using ex = new BullMQExecutor({ queue: "jobs", connection: "redis://127.0.0.1:6379" });
    * const sleep = moduleTask<typeof import("./tasks.ts"), "sleep">(new URL("./tasks.ts", import.meta.url), "sleep");
+   * // 100 ms once a worker runs it, however long it waits for one.
    * const slow = ex.run(sleep, [10_000], { timeout: 100 });
    * console.log((await slow.exception()) instanceof TimeoutError); // true
+   * // 100 ms from now, waiting included: cancelled, and removed from Redis
+   * // if no worker has claimed it yet.
+   * const soon = ex.run(sleep, [10_000], { signal: AbortSignal.timeout(100) });
+   * await soon.result().catch(() => {});
+   * console.log(soon.cancelled()); // true
    * ```
    */
   run<A extends unknown[], R>(
@@ -225,15 +235,9 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * Calls `fn` on every item and yields the results in input order; each
-   * chunk of `chunksize` items is one job, run by one worker. See
-   * {@linkcode MapOptions} for `timeout`, `buffersize` and `signal`.
+   * {@linkcode Executor.map} over the queue: each chunk of `chunksize` items
+   * is one job, run by one worker.
    *
-   * @param fn A {@linkcode moduleTask} or a self-contained function, called
-   * with one item.
-   * @param items An iterable or async iterable; endless with `buffersize`.
-   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
-   * @returns An async iterator of the results.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
    * @throws {TimeoutError} From the iterator, when `timeout` passes.
@@ -354,12 +358,9 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * Refuses new work; with `cancelFutures`, jobs no worker has claimed are
-   * revoked (removed from the queue, their futures cancelled). The connections to Redis close
-   * once every future has settled; with `wait` (the default) the promise
-   * resolves then. Calling it again is harmless.
-   *
-   * @param options `wait` and `cancelFutures`.
+   * {@linkcode Executor.shutdown}: `cancelFutures` revokes the jobs no
+   * worker has claimed (removed from the queue, their futures cancelled),
+   * and the connections to Redis close once every future has settled.
    *
    * @example
    * ```ts
@@ -382,7 +383,8 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * `shutdown({ wait: true })`, for `await using` (Python's `with` block).
+   * `shutdown({ wait: true })`, for `await using`, as on every
+   * {@linkcode Executor}.
    *
    * @example
    * ```ts

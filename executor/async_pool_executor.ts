@@ -122,8 +122,8 @@ export class AsyncPoolExecutor implements Executor {
   }
 
   /**
-   * A snapshot of the pool: calls in progress (`workers` and `busy`),
-   * `queued`, `completed` and `failed` tasks.
+   * {@linkcode Executor.stats}: `workers` and `busy` both count the calls in
+   * progress.
    *
    * @example
    * ```ts
@@ -152,13 +152,11 @@ export class AsyncPoolExecutor implements Executor {
   }
 
   /**
-   * Schedules `fn(...args)`: it starts at once if fewer than `maxWorkers`
-   * calls are in progress, otherwise when one ends. A module task's module
-   * is imported first.
+   * {@linkcode Executor.submit} on this thread: `fn` is called as it is, with
+   * `args` as they are (nothing is copied), at once if fewer than
+   * `maxWorkers` calls are in progress, otherwise when one ends. A module
+   * task's module is imported first.
    *
-   * @param fn The function or module task.
-   * @param args Its arguments.
-   * @returns The future of its result; a throw or a rejection fails it.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {TypeError} If `fn` is not a function or a module task.
    *
@@ -269,15 +267,10 @@ export class AsyncPoolExecutor implements Executor {
   }
 
   /**
-   * Calls `fn` on every item with at most `maxWorkers` calls at once and
-   * yields the results in input order; see {@linkcode MapOptions}.
+   * {@linkcode Executor.map} with at most `maxWorkers` calls at once;
+   * `chunksize` is checked and otherwise ignored, as Python's thread pool
+   * does.
    *
-   * @param fn The function or module task, called with one item.
-   * @param items An iterable or async iterable, possibly endless when
-   * `buffersize` is given.
-   * @param options `timeout`, `buffersize`, `signal` (`chunksize` is checked
-   * and otherwise ignored).
-   * @returns An async iterator of the results.
    * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {TimeoutError} From the iterator, when `timeout` passes.
@@ -318,10 +311,8 @@ export class AsyncPoolExecutor implements Executor {
   }
 
   /**
-   * Refuses new work; with `cancelFutures`, cancels what has not started;
-   * with `wait` (the default), resolves once every call has ended.
-   *
-   * @param options `wait` and `cancelFutures`.
+   * {@linkcode Executor.shutdown}: with `wait`, the promise resolves once
+   * every call has ended (nothing can be killed here).
    *
    * @example
    * ```ts
@@ -350,7 +341,8 @@ export class AsyncPoolExecutor implements Executor {
   }
 
   /**
-   * `shutdown({ wait: true })`, for `await using`.
+   * `shutdown({ wait: true })`, for `await using`, as on every
+   * {@linkcode Executor}.
    *
    * @example
    * ```ts

@@ -197,9 +197,17 @@ export interface ExecutorStats {
  */
 export interface Executor extends AsyncDisposable {
   /**
-   * Schedules `fn(...args)` and returns a future of its result.
+   * Schedules `fn(...args)` and returns a future of its result: `run`
+   * without options. A value that cannot cross to where the task runs
+   * fails the future, never the call (see {@linkcode TaskFunction}).
    *
+   * @param fn The task: a function or a {@linkcode moduleTask}.
+   * @param args Its arguments.
+   * @returns The future of its result; a throw or a rejection of the task
+   * fails it, and so does a broken executor (`BrokenExecutorError`).
    * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TypeError} If `fn` is not a task this executor can run (a
+   * native, bound or method-shorthand function cannot travel by source).
    */
   submit<A extends unknown[], R>(
     fn: TaskFunction<A, R>,
@@ -229,11 +237,21 @@ export interface Executor extends AsyncDisposable {
     options?: RunOptions,
   ): Future<Awaited<R>>;
   /**
-   * Calls `fn` on every item, eagerly, and yields the results in input
-   * order; the first error in that order is thrown.
+   * Calls `fn` on every item and yields the results in input order. Work
+   * starts eagerly, at most `buffersize` chunks ahead of what was yielded
+   * when it is given (so an endless iterable works); the iterator throws
+   * the first error in input order, and a `TimeoutError` once `timeout` ms
+   * have passed since the call. Leaving the loop early (`break`, a throw),
+   * a timeout or the `signal` cancels the work that has not started. See
+   * {@linkcode MapOptions}.
    *
+   * @param fn The task, called with one item.
+   * @param items An iterable or async iterable.
+   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
+   * @returns An async iterator of the results.
    * @throws {RangeError} For a bad `chunksize`, `buffersize` or `timeout`.
    * @throws {InvalidStateError} After `shutdown`.
+   * @throws {TimeoutError} From the iterator, when `timeout` passes.
    */
   map<A, R>(
     fn: TaskFunction<[A], R>,
@@ -241,8 +259,15 @@ export interface Executor extends AsyncDisposable {
     options?: MapOptions,
   ): AsyncIterableIterator<Awaited<R>>;
   /**
-   * Refuses new work and frees the executor's resources once the submitted
-   * work is done. Calling it again is harmless.
+   * Refuses new work (`submit`, `run` and `map` then throw
+   * `InvalidStateError`) and frees the executor's resources once the
+   * submitted work is done. With `cancelFutures`, the work that has not
+   * started is cancelled; with `wait` (the default), the promise resolves
+   * once running work is done and the workers are gone. Calling it again
+   * is harmless. See {@linkcode ShutdownOptions}.
+   *
+   * @param options `wait` and `cancelFutures`.
+   * @returns A promise that resolves as `wait` says.
    */
   shutdown(options?: ShutdownOptions): Promise<void>;
   /**
@@ -250,4 +275,11 @@ export interface Executor extends AsyncDisposable {
    * read anew at each access.
    */
   readonly stats: ExecutorStats;
+  /**
+   * `shutdown({ wait: true })`: `await using ex = ...` is Python's `with`
+   * block, leaving it waits for the work and frees the workers.
+   *
+   * @returns The promise of `shutdown({ wait: true })`.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }

@@ -186,9 +186,8 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * A snapshot: live `workers` (processes), `busy` ones, `queued` tasks
-   * (not started), `completed` tasks (failed ones included) and `failed`
-   * ones.
+   * {@linkcode Executor.stats}: `workers` are live child processes, `busy`
+   * those running a task.
    *
    * @example
    * ```ts
@@ -209,13 +208,11 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * Schedules `fn(...args)` in a child process.
+   * {@linkcode Executor.submit} in a child process: a plain `fn` travels by
+   * its source (self-contained, see {@linkcode TaskFunction}), `args` by V8
+   * serialization; an argument that cannot be cloned fails the future at once
+   * (`DataCloneError`).
    *
-   * @param fn A self-contained function or a {@linkcode moduleTask}.
-   * @param args Its arguments, copied by V8 serialization.
-   * @returns The future of its result. An argument that cannot be cloned
-   * fails it at once (a `DataCloneError`), as does a broken executor
-   * (`BrokenExecutorError`).
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {TypeError} If `fn` cannot be sent to a process (a native,
    * bound or method-shorthand function).
@@ -318,15 +315,9 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * Calls `fn` on every item in the child processes and yields the results
-   * in input order. `chunksize` sends that many items per task, which
-   * makes many small tasks cheaper; see {@linkcode MapOptions}.
+   * {@linkcode Executor.map} in the child processes: each chunk of
+   * `chunksize` items is one task, which makes many small tasks cheaper.
    *
-   * @param fn A self-contained function or a {@linkcode moduleTask}, called
-   * with one item.
-   * @param items An iterable or async iterable; endless with `buffersize`.
-   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
-   * @returns An async iterator of the results.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
    * @throws {TimeoutError} From the iterator, when `timeout` passes.
@@ -367,13 +358,9 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * Refuses new work. With `cancelFutures`, tasks still in the pool's
-   * queue are cancelled (those shipped to a process count as running).
-   * Processes exit as soon as they have no more work; with `wait` (the
-   * default) the promise resolves once they are all gone. Calling it again
-   * is harmless.
-   *
-   * @param options `wait` and `cancelFutures`.
+   * {@linkcode Executor.shutdown}: `cancelFutures` cancels the tasks still in
+   * the pool's queue (those shipped to a process count as running), and each
+   * process exits once it has no more work.
    *
    * @example
    * ```ts
@@ -418,7 +405,8 @@ export class ProcessPoolExecutor implements Executor {
   }
 
   /**
-   * `shutdown({ wait: true })`, for `await using` (Python's `with` block).
+   * `shutdown({ wait: true })`, for `await using`, as on every
+   * {@linkcode Executor}.
    *
    * @example
    * ```ts

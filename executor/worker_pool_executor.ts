@@ -185,8 +185,8 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * A snapshot: live `workers`, `busy` workers, `queued` tasks (not
-   * started), `completed` tasks (failed ones included) and `failed` ones.
+   * {@linkcode Executor.stats}: `workers` are live Workers, `busy` those
+   * running a task.
    *
    * @example
    * ```ts
@@ -207,13 +207,11 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * Schedules `fn(...args)` on a worker.
+   * {@linkcode Executor.submit} on a Worker: a plain `fn` travels by its
+   * source (self-contained, see {@linkcode TaskFunction}), `args` by
+   * structured clone; an argument that cannot be cloned fails the future at
+   * once (`DataCloneError`).
    *
-   * @param fn A self-contained function or a {@linkcode moduleTask}.
-   * @param args Its arguments, copied by structured clone.
-   * @returns The future of its result. An argument that cannot be cloned
-   * fails it at once (a `DataCloneError`), as does a broken executor
-   * (`BrokenExecutorError`).
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {TypeError} If `fn` cannot be sent to a worker (a native, bound
    * or method-shorthand function).
@@ -306,15 +304,9 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * Calls `fn` on every item on the workers and yields the results in input
-   * order. `chunksize` sends that many items per message, which makes many
-   * small tasks much cheaper; see {@linkcode MapOptions}.
+   * {@linkcode Executor.map} on the Workers: each chunk of `chunksize`
+   * items travels in one message, which makes many small tasks much cheaper.
    *
-   * @param fn A self-contained function or a {@linkcode moduleTask}, called
-   * with one item.
-   * @param items An iterable or async iterable; endless with `buffersize`.
-   * @param options `timeout`, `chunksize`, `buffersize`, `signal`.
-   * @returns An async iterator of the results.
    * @throws {InvalidStateError} After `shutdown`.
    * @throws {RangeError} For a bad `timeout`, `chunksize` or `buffersize`.
    * @throws {TimeoutError} From the iterator, when `timeout` passes.
@@ -356,12 +348,8 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * Refuses new work. With `cancelFutures`, tasks that have not started are
-   * cancelled (also those a worker holds queued). Workers are closed as
-   * soon as they have no more work; with `wait` (the default) the promise
-   * resolves once they are all gone. Calling it again is harmless.
-   *
-   * @param options `wait` and `cancelFutures`.
+   * {@linkcode Executor.shutdown}: `cancelFutures` also cancels the tasks a
+   * Worker holds queued, and each Worker is closed once it has no more work.
    *
    * @example
    * ```ts
@@ -406,7 +394,8 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   /**
-   * `shutdown({ wait: true })`, for `await using` (Python's `with` block).
+   * `shutdown({ wait: true })`, for `await using`, as on every
+   * {@linkcode Executor}.
    *
    * @example
    * ```ts

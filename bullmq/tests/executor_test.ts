@@ -199,12 +199,14 @@ redisTest(
 );
 
 redisTest(
-  "run timeout on a waiting job: TimeoutError, and it never runs",
+  "run deadline from the call on a waiting job: cancelled, and it never runs",
   async () => {
     await using c = await Cluster.start({ workers: 0 });
-    const future = c.ex.run(tasks.pid, [], { timeout: 30 });
+    const future = c.ex.run(tasks.pid, [], {
+      signal: AbortSignal.timeout(30),
+    });
     const id = c.ex.jobId(future)!;
-    await assert.rejects(future.result(), TimeoutError);
+    await assert.rejects(future.result(), CancelledError);
     await using queue = c.openQueue();
     await until(async () => (await queue.getJob(id)) === undefined);
     const worker = await c.addWorker();

@@ -78,6 +78,14 @@ import {
   victim,
 } from "./dispatch.ts";
 
+/**
+ * Stops this close together (ms) make a storm: workers start once it has
+ * passed.
+ */
+const STORM_QUIET_MS = 5;
+/** The longest a storm of stops holds back starting a worker, in ms. */
+const STORM_MAX_MS = 100;
+
 /** What a pool is made of, its options checked (`options.ts`). */
 export interface PoolConfig {
   maxWorkers: number;
@@ -115,6 +123,10 @@ export class Pool {
   #closing = new Set<Promise<void>>();
   #topUpScheduled = false;
   #dispatchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last stop happened (`performance.now()`). */
+  #lastStop = -Infinity;
+  /** Since when starting a worker has been held back by stops. */
+  #heldSince: number | undefined;
 
   constructor(config: PoolConfig) {
     this.#config = config;
@@ -126,6 +138,7 @@ export class Pool {
       remove: (w) => this.#remove(w),
       dispatch: () => this.#dispatch(),
       scheduleDispatch: () => this.#scheduleDispatch(),
+      noteStop: () => this.#lastStop = performance.now(),
     });
     this.#replenish();
   }
@@ -297,8 +310,9 @@ export class Pool {
       const stop = stopReasonOf(undefined, error);
       for (const task of [...w.shipped]) {
         // One left behind that has not started never will.
-        if (task !== w.head && w.revoke(task)) this.#fail(task, error);
-        else w.requestStop(task, stop);
+        if ((task !== w.head || !w.ready) && w.revoke(task)) {
+          this.#fail(task, error);
+        } else w.requestStop(task, stop);
       }
       const tasks = w.takeAll();
       this.#remove(w);
@@ -355,12 +369,35 @@ export class Pool {
    * workers that would be killed for them at once, and the caller's
    * timers are not held up by a worker started for each stop.
    */
-  #scheduleDispatch(): void {
+  #scheduleDispatch(delay = 0): void {
     if (this.#dispatchTimer !== undefined) return;
     this.#dispatchTimer = setTimeout(() => {
       this.#dispatchTimer = undefined;
-      this.#guard(() => this.#dispatch());
-    }, 0);
+      this.#guard(() => {
+        this.#replenish();
+        this.#dispatch();
+      });
+    }, delay);
+  }
+
+  /**
+   * Whether starting a worker must wait for a storm of stops to pass; if
+   * so, a dispatch is scheduled for when it may. After a stop (`noteStop`)
+   * no worker starts until stops have been quiet for `STORM_QUIET_MS`:
+   * starting a Worker holds this thread for milliseconds (tens on a loaded
+   * machine), and while deadlines pass together, the queued tasks a new
+   * worker would take are the next to be stopped. Never longer than
+   * `STORM_MAX_MS` in all, so that endless stops cannot starve the queue.
+   */
+  #holdSpawn(): boolean {
+    const now = performance.now();
+    const wait = this.#lastStop + STORM_QUIET_MS - now;
+    if (wait <= 0 || now - (this.#heldSince ??= now) >= STORM_MAX_MS) {
+      this.#heldSince = undefined;
+      return false;
+    }
+    this.#scheduleDispatch(Math.ceil(wait));
+    return true;
   }
 
   /** Gives queued tasks to idle workers, starting new ones as allowed. */
@@ -375,7 +412,7 @@ export class Pool {
     }
     while (queue.length > 0 && this.#workers.size < maxWorkers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
-      if (queue.length === 0) break;
+      if (queue.length === 0 || this.#holdSpawn()) break;
       const w = this.#spawn();
       if (w === undefined) return;
       this.#fillIdle(w);
@@ -647,7 +684,7 @@ export class Pool {
       !this.#shut && this.#broken === undefined &&
       this.#workers.size < this.#config.minWorkers
     ) {
-      if (this.#spawn() === undefined) return;
+      if (this.#holdSpawn() || this.#spawn() === undefined) return;
     }
   }
 

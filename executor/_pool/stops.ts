@@ -21,6 +21,8 @@ export interface StopHost {
   dispatch(): void;
   /** Gives queued tasks to workers in a later turn (a storm of stops). */
   scheduleDispatch(): void;
+  /** A task was stopped: no worker starts while stops keep coming. */
+  noteStop(): void;
 }
 
 /**
@@ -62,14 +64,22 @@ export class PoolStops {
   ): void {
     const { future } = task;
     if (future.done()) return;
+    this.#pool.noteStop();
     const settle = () => {
       if (error === undefined) future.forceCancel();
       else this.#pool.fail(task, error);
     };
     const w = task.worker;
     if (w === undefined) return settle();
-    if (w.head !== task && w.revoke(task)) {
+    // Not started: behind the head, or the head of a worker still
+    // starting, which is then kept for the next task rather than killed.
+    if ((w.head !== task || !w.ready) && w.revoke(task)) {
       settle();
+      // A new head runs as far as its future can tell, as when shipped.
+      const head = w.head;
+      if (head?.future.state === "pending") {
+        head.future.setRunningOrNotifyCancel();
+      }
       return this.#pool.scheduleDispatch();
     }
     task.stop = stopReasonOf(error, reason);

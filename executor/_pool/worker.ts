@@ -111,7 +111,9 @@ export class PoolWorker {
   /**
    * Ships tasks in one message, to run after those it holds. Throws (a
    * `DataCloneError`) and keeps nothing if one cannot be sent. The first
-   * task shipped to an empty worker is marked started at once.
+   * task shipped to an empty worker that is ready is marked started at
+   * once; one shipped to a worker still starting can be taken back until
+   * it starts (`revoke`).
    */
   ship(tasks: PoolTask[]): void {
     const start = this.shipped.length === 0;
@@ -137,7 +139,7 @@ export class PoolWorker {
           Atomics.store(
             this.#slots!,
             slot,
-            tag | (start && built === 0 ? STARTED : QUEUED),
+            tag | (start && built === 0 && this.ready ? STARTED : QUEUED),
           );
         }
         if (task.transfer !== undefined) {
