@@ -2,7 +2,11 @@
 // What crosses a worker boundary arrives as it was sent, or fails loudly:
 // closures, errors and values, on both pools.
 import assert from "node:assert/strict";
-import { registerErrorClass, type TaskContext } from "../mod.ts";
+import {
+  BrokenExecutorError,
+  registerErrorClass,
+  type TaskContext,
+} from "../mod.ts";
 import { forEachPool } from "./_util/pools.ts";
 
 /** The caller's copy of a user's error class with fields of its own. */
@@ -190,6 +194,20 @@ forEachPool(({ name: poolName, Pool, sharesMemory }) => {
       /Deno\.FsFile/,
     );
     assert.equal(await ex.submit((x: number) => x + 1, 1).result(), 2);
+  });
+
+  Deno.test(`${poolName}: initargs that would arrive different break the pool with a DataCloneError naming the class`, async () => {
+    await using ex = new Pool({
+      maxWorkers: 1,
+      initializer: (_url: unknown) => {},
+      initargs: [new URL("https://example.com/a")],
+    });
+    const error = await ex.submit((x: number) => x, 1).exception();
+    assert.ok(error instanceof BrokenExecutorError, String(error));
+    assert.match(String(error.message), /initargs cannot be sent/);
+    const cause = error.cause as DOMException;
+    assert.equal(cause.name, "DataCloneError");
+    assert.match(cause.message, /URL/);
   });
 
   Deno.test(`${poolName}: a URL result fails its future with a DataCloneError naming it`, async () => {

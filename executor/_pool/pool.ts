@@ -670,6 +670,14 @@ export class Pool {
     }
     this.#workers.add(w);
     try {
+      // initargs cross as a task's arguments do: never silently different.
+      const lost = initializer &&
+        findLostValue(
+          initargs,
+          "initializer argument",
+          this.#config.carriesHostObjects ?? true,
+        );
+      if (lost !== undefined) throw lost;
       w.init(initializer && { fn: refOf(initializer), args: initargs });
     } catch (error) {
       this.#break("its initargs cannot be sent to a worker", error);
