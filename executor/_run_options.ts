@@ -129,7 +129,9 @@ export function callTask(
     if (!isModuleTask(fn)) {
       return Promise.resolve((fn as AnyTask).apply(context, args));
     }
-    return import(fn.url).then((module) => {
+    // In a microtask, never inside the evaluation of the caller's module
+    // (see _pool/lazy_transport.ts).
+    return Promise.resolve().then(() => import(fn.url)).then((module) => {
       const exported = module[fn.exportName];
       if (typeof exported !== "function") {
         throw new TypeError(
