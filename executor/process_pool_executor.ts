@@ -30,6 +30,20 @@ const PROCESS_TRANSPORT = new URL(
 );
 type ProcessTransportModule = typeof import("./_pool/process_transport.ts");
 
+// One import for the program: pools made one after another do not start
+// dynamic imports of the same module while it is still being loaded.
+let processTransportModule: Promise<ProcessTransportModule> | undefined;
+function loadProcessTransport(): Promise<ProcessTransportModule> {
+  processTransportModule ??=
+    (import(PROCESS_TRANSPORT.href) as Promise<ProcessTransportModule>)
+      .catch((error) => {
+        // A failed load is tried again by the next pool.
+        processTransportModule = undefined;
+        throw error;
+      });
+  return processTransportModule;
+}
+
 /** Options for {@linkcode ProcessPoolExecutor}. */
 // deno-lint-ignore no-explicit-any
 export interface ProcessPoolExecutorOptions<A extends unknown[] = any[]>
@@ -157,10 +171,9 @@ export class ProcessPoolExecutor implements Executor {
       "ProcessPoolExecutor",
       lazyTransport(
         () =>
-          (import(PROCESS_TRANSPORT.href) as Promise<ProcessTransportModule>)
-            .then(({ processTransport }) =>
-              processTransport({ permissions, v8Flags })
-            ),
+          loadProcessTransport().then(({ processTransport }) =>
+            processTransport({ permissions, v8Flags })
+          ),
         false,
       ),
     );
