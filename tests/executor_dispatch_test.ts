@@ -7,6 +7,7 @@ import {
   canTake,
   firstUnstarted,
   hasIdle,
+  holdsOlder,
   mayTakeBack,
   quota,
   takeBackFrom,
@@ -204,4 +205,24 @@ Deno.test("dispatch: after a crash, the tasks from firstUnstarted on never start
   // rest); on a child any task may have.
   assert.equal(firstUnstarted(4, true, -1, false), 1);
   assert.equal(firstUnstarted(4, false, -1, false), 4);
+});
+
+Deno.test("holdsOlder: a busy worker holding a task submitted before the queue's head", () => {
+  const numbered = (id: number) => task(`t${id}`, { id });
+  const head = numbered(5);
+  const holdsNewer = worker({ shipped: [numbered(1), numbered(6)] });
+  const holdsOne = worker({ shipped: [numbered(2)] });
+  const holdsOlderTask = worker({ shipped: [numbered(3), numbered(4)] });
+  assert.equal(holdsOlder([holdsNewer, holdsOne], head), undefined);
+  assert.equal(
+    holdsOlder([holdsNewer, holdsOne, holdsOlderTask], head),
+    holdsOlderTask,
+  );
+  // A child process cannot give tasks back; a dead worker has none to give.
+  const child = worker({
+    shipped: [numbered(3), numbered(4)],
+    sharesMemory: false,
+  });
+  const dead = worker({ shipped: [numbered(3), numbered(4)], dead: true });
+  assert.equal(holdsOlder([child, dead], head), undefined);
 });

@@ -10,6 +10,8 @@ import type { Paced, Pacing } from "./pacing.ts";
 
 /** What the policy reads of a task. */
 export interface TaskState extends Paced {
+  /** Its number, in the order tasks were submitted. */
+  readonly id?: number;
   /** Whether a signal or a timeout may stop it while it runs. */
   readonly stoppable: boolean;
   /** The buffers it moves to its worker, if any. */
@@ -248,6 +250,29 @@ export function takeBackFrom(
     pacing.stallAfter(victim.shipped[0]);
   const take = stalled ? waiting : Math.ceil(waiting / 2);
   return victim.shipped.length - take;
+}
+
+/**
+ * A busy worker that holds, behind the task it runs, a task submitted
+ * before `head` (the queue's first): an idle worker takes those back
+ * before it takes the queue's, so that tasks start in the order they came
+ * (a worker may hold one behind a long task while no other is idle, and a
+ * worker that starts a moment later must not run the tasks queued after
+ * it first). Tasks are numbered in submission order (`id`).
+ */
+export function holdsOlder<W extends WorkerState>(
+  workers: Iterable<W>,
+  head: TaskState,
+): W | undefined {
+  const before = head.id ?? -Infinity;
+  for (const w of workers) {
+    const next = w.shipped[1];
+    if (
+      next !== undefined && w.sharesMemory && !w.dead &&
+      (next.id ?? Infinity) < before
+    ) return w;
+  }
+  return undefined;
 }
 
 /**

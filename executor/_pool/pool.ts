@@ -68,6 +68,7 @@ import {
   canPrefetch,
   firstUnstarted,
   hasIdle,
+  holdsOlder,
   isIdle,
   mayPrefetch,
   mayTakeBack,
@@ -408,13 +409,16 @@ export class Pool {
     for (const w of this.#workers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
       if (queue.length === 0) break;
-      if (isIdle(w, maxTasksPerWorker)) this.#fillIdle(w);
+      if (!isIdle(w, maxTasksPerWorker)) continue;
+      if (mayTakeBack(w, maxTasksPerWorker)) this.#takeBackOlder();
+      this.#fillIdle(w);
     }
     while (queue.length > 0 && this.#workers.size < maxWorkers) {
       while (queue.length > 0 && queue.peek()!.future.done()) queue.shift();
       if (queue.length === 0 || this.#holdSpawn()) break;
       const w = this.#spawn();
       if (w === undefined) return;
+      if (mayTakeBack(w, maxTasksPerWorker)) this.#takeBackOlder();
       this.#fillIdle(w);
     }
     // Long tasks (one per message): a busy worker that may hold one more
@@ -500,6 +504,15 @@ export class Pool {
       this.#requeue(taken);
       this.#fillIdle(thief);
     }
+  }
+
+  /**
+   * Before an idle worker takes the queue's head, takes back the tasks a
+   * busy worker holds that came before it (`holdsOlder`).
+   */
+  #takeBackOlder(): void {
+    const from = holdsOlder(this.#workers, this.#queue.peek()!);
+    if (from !== undefined) this.#requeue(from.revokeFrom(1));
   }
 
   /**
