@@ -129,9 +129,7 @@ export function callTask(
     if (!isModuleTask(fn)) {
       return Promise.resolve((fn as AnyTask).apply(context, args));
     }
-    // In a microtask, never inside the evaluation of the caller's module
-    // (see _pool/lazy_transport.ts).
-    return Promise.resolve().then(() => import(fn.url)).then((module) => {
+    return import(fn.url).then((module) => {
       const exported = module[fn.exportName];
       if (typeof exported !== "function") {
         throw new TypeError(

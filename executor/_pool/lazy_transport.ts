@@ -12,7 +12,7 @@ import type {
 } from "../_transport.ts";
 
 /**
- * A factory that starts each worker once `load`, called in a microtask, has
+ * A factory that starts each worker once `load`, called at once, has
  * brought the real factory. A failed load fails each worker as a crash
  * (`handlers.exit`).
  */
@@ -20,10 +20,8 @@ export function lazyTransport(
   load: () => Promise<TransportFactory>,
   sharesMemory: boolean,
 ): TransportFactory {
-  // Loading starts now, with the pool, not with its first worker, but in a
-  // microtask: an import() called while a module is being evaluated (a pool
-  // made at a module's top level) can panic Deno's module map (2.9.6).
-  const loading = Promise.resolve().then(load);
+  // Loading starts now, with the pool, not with its first worker.
+  const loading = load();
   // A pool that never starts a worker leaves a failed load unobserved.
   loading.catch(() => {});
   return (name: string, handlers: TransportHandlers): Transport => {
