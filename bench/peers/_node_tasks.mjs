@@ -4,7 +4,7 @@
 // deno-lint-ignore-file explicit-module-boundary-types
 // Worker module for piscina and tinypool: both call a named export with one
 // argument.
-import { countPrimes } from "./_cpu_job.mjs";
+import { collatzStepsInPart, countPrimes } from "./_cpu_job.mjs";
 
 /**
  * The trivial task: returns its argument.
@@ -24,6 +24,16 @@ export function identity(x) {
  */
 export function primes([lo, hi]) {
   return countPrimes(lo, hi);
+}
+
+/**
+ * One part of the speed-up sweep's job.
+ *
+ * @param {[number, number, number]} task [limit, part, parts]
+ * @returns {number} the steps of the part
+ */
+export function part([limit, i, parts]) {
+  return collatzStepsInPart(limit, i, parts);
 }
 
 export default identity;

@@ -287,7 +287,7 @@ export function renderMarkdown(results: Results): string {
           .join(", ")
       } tasks, ${w} workers`,
       "",
-      "Speed-up = the job's serial time in the same runtime / the pool's time. The job counts the primes below a limit by trial division, cut into equal ranges (later ranges cost more); Python runs a smaller limit (it is about 25x slower) so that every serial run takes about as long. The runs are in the sections below.",
+      "Speed-up = the job's serial time in the same runtime / the pool's time. The job sums the Collatz steps of every number below a limit, cut into parts of equal cost (part i of n takes the blocks of 64 numbers i, i + n, i + 2n, ...), so the figures measure the pools, not the order in which a pool happens to start tasks of different costs (the CPU-bound row below cuts its job into equal ranges, which cost more as they go); Python runs a smaller limit (it is about 12x slower) so that every serial run takes about as long. The runs are in the sections below.",
       "",
       markdown(sweepTable),
       "",

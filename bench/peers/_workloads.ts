@@ -50,9 +50,9 @@ export interface Sizes {
   maxSleepMs: number;
   /** The speed-up sweep: one CPU job (primes below a limit) cut into each count. */
   sweepTasks: number[];
-  /** The sweep's limit in JavaScript (Deno and Node): about 1.5 s serial. */
+  /** The sweep's limit in JavaScript (Deno and Node): about 0.7 s serial. */
   sweepLimit: number;
-  /** The sweep's limit in Python, which is about 25x slower: about 1.5 s serial. */
+  /** The sweep's limit in Python, which is about 12x slower: about 0.7 s serial. */
   sweepLimitPy: number;
   /** The tasks of the scaling series (`--workers N` above 2). */
   scaleTasks: number;
@@ -77,8 +77,8 @@ export const FULL: Sizes = {
   sleepers: 100_000,
   maxSleepMs: 1000,
   sweepTasks: [8, 64, 512, 4096],
-  sweepLimit: 6_000_000,
-  sweepLimitPy: 600_000,
+  sweepLimit: 1_500_000,
+  sweepLimitPy: 125_000,
   scaleTasks: 512,
   sweepWorkers: 2,
   scaleMax: 2,
@@ -96,8 +96,8 @@ export const QUICK: Sizes = {
   sleepers: 10_000,
   maxSleepMs: 100,
   sweepTasks: [8, 64, 512, 4096],
-  sweepLimit: 600_000,
-  sweepLimitPy: 60_000,
+  sweepLimit: 150_000,
+  sweepLimitPy: 12_500,
   scaleTasks: 512,
   sweepWorkers: 2,
   scaleMax: 2,
@@ -397,7 +397,9 @@ function sweep(s: Sizes): Workload[] {
   const fmt = (x: number) => x.toLocaleString("en-US");
   const js = s.sweepLimit;
   const py = s.sweepLimitPy;
-  const job = `primes below ${fmt(js)} (Python: below ${fmt(py)})`;
+  const job = `primes below ${fmt(js)} (Python: below ${
+    fmt(py)
+  }) in parts of equal cost`;
   const serial: Workload = {
     id: "sweep-serial",
     group: "sweep",
@@ -410,21 +412,21 @@ function sweep(s: Sizes): Workload[] {
         "serial, Deno main thread",
         "limit",
         "deno",
-        deno("serial", "cpu", js, 64),
+        deno("sweep-serial", "sweep", js, 64),
       ),
       c(
         "serial-node",
         "serial, Node main thread",
         "limit",
         "node",
-        node("serial", "cpu", js, 64),
+        node("serial", "sweep", js, 64),
       ),
       c(
         "serial-py",
         "serial, Python",
         "limit",
         "python",
-        python("serial", py, 64),
+        python("sweep-serial", py, 64),
       ),
     ],
   };
@@ -434,35 +436,35 @@ function sweep(s: Sizes): Workload[] {
       "WorkerPoolExecutor",
       "ours",
       "deno",
-      deno("ours", "cpu", js, tasks, w),
+      deno("ours", "sweep", js, tasks, w),
     ),
     c(
       "proc",
       "ProcessPoolExecutor",
       "ours",
       "deno",
-      deno("process", "cpu", js, tasks, w),
+      deno("process", "sweep", js, tasks, w),
     ),
     c(
       "piscina",
       "piscina",
       "peer",
       "npm",
-      node("piscina", "cpu", js, tasks, w),
+      node("piscina", "sweep", js, tasks, w),
     ),
     c(
       "tinypool",
       "tinypool",
       "peer",
       "npm",
-      node("tinypool", "cpu", js, tasks, w),
+      node("tinypool", "sweep", js, tasks, w),
     ),
     c(
       "py",
       "Python ProcessPoolExecutor",
       "peer",
       "python",
-      python("cpu", py, tasks, w),
+      python("sweep", py, tasks, w),
     ),
   ];
   const out = [serial];

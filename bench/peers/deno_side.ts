@@ -4,7 +4,12 @@
 // `deno run -A bench/peers/deno_side.ts <contestant> <workload> [args...]`.
 // Each run times only the workload and prints one line of JSON; a piece of
 // this module that does not exist yet prints `{"skip": "..."}` instead.
-import { countPrimes, ranges, sleepSchedule } from "./_cpu_job.mjs";
+import {
+  collatzStepsInPart,
+  countPrimes,
+  ranges,
+  sleepSchedule,
+} from "./_cpu_job.mjs";
 
 /** What the benchmark needs of a Future (future/future.ts). */
 interface FutureLike<T> {
@@ -193,6 +198,24 @@ function poolWorkloads(className: string): Record<string, Workload> {
       return { ms, check: sum };
     },
 
+    async sweep(limit = "6000000", tasks = "64", workers = "2") {
+      const Pool = await executorClass(className);
+      const pool = new Pool({ maxWorkers: Number(workers) });
+      await warm(pool, Number(workers));
+      const n = Number(limit);
+      const parts = Number(tasks);
+      const t0 = performance.now();
+      const futures = new Array<FutureLike<number>>(parts);
+      for (let i = 0; i < parts; i++) {
+        futures[i] = pool.submit(collatzStepsInPart, n, i, parts);
+      }
+      let sum = 0;
+      for (const f of futures) sum += await f.result();
+      const ms = performance.now() - t0;
+      await pool.shutdown({ wait: true });
+      return { ms, check: sum };
+    },
+
     async startup(workers = "2") {
       const Pool = await executorClass(className);
       const t0 = performance.now();
@@ -288,6 +311,17 @@ const contestants: Record<string, Record<string, Workload>> = {
         sum += countPrimes(lo, hi);
       }
       return Promise.resolve({ ms: performance.now() - t0, check: sum });
+    },
+  },
+
+  "sweep-serial": {
+    sweep(limit = "6000000", tasks = "64") {
+      const t0 = performance.now();
+      let check = 0;
+      for (let i = 0; i < Number(tasks); i++) {
+        check += collatzStepsInPart(Number(limit), i, Number(tasks));
+      }
+      return Promise.resolve({ ms: performance.now() - t0, check });
     },
   },
 

@@ -3,7 +3,7 @@
 // `node bench/peers/node_side.mjs <peer> <workload> [args...]`. Each run times
 // only the workload and prints one line of JSON for main.ts to parse.
 import { readFileSync } from "node:fs";
-import { countPrimes, ranges } from "./_cpu_job.mjs";
+import { collatzStepsInPart, countPrimes, ranges } from "./_cpu_job.mjs";
 
 const TASKS = new URL("./_node_tasks.mjs", import.meta.url).href;
 
@@ -79,6 +79,30 @@ const workloads = {
     const t0 = performance.now();
     const counts = await Promise.all(
       parts.map((range) => pool.run(range, { name: "primes" })),
+    );
+    const ms = performance.now() - t0;
+    await pool.destroy();
+    return { ms, check: counts.reduce((a, b) => a + b, 0) };
+  },
+
+  async sweep(peer, limit = "6000000", tasks = "64", workers = "2") {
+    const n = Number(limit);
+    if (peer === "serial") {
+      const t0 = performance.now();
+      let check = 0;
+      for (let i = 0; i < Number(tasks); i++) {
+        check += collatzStepsInPart(n, i, Number(tasks));
+      }
+      return { ms: performance.now() - t0, check };
+    }
+    const pool = await createPool(peer, Number(workers));
+    await warm(pool, Number(workers));
+    const t0 = performance.now();
+    const counts = await Promise.all(
+      Array.from(
+        { length: Number(tasks) },
+        (_, i) => pool.run([n, i, Number(tasks)], { name: "part" }),
+      ),
     );
     const ms = performance.now() - t0;
     await pool.destroy();

@@ -39,6 +39,18 @@ def count_primes(lo, hi):
     return count
 
 
+def collatz_steps_in_part(limit, part, parts, block=64):
+    """Line-for-line port of collatzStepsInPart in _cpu_job.mjs."""
+    steps = 0
+    for lo in range(part * block, limit, parts * block):
+        for n in range(max(lo, 1), min(lo + block, limit)):
+            x = n
+            while x != 1:
+                x = x // 2 if (x & 1) == 0 else 3 * x + 1
+                steps += 1
+    return steps
+
+
 def ranges(limit, chunks):
     return [(limit * i // chunks, limit * (i + 1) // chunks) for i in range(chunks)]
 
@@ -111,6 +123,26 @@ def cpu_serial(limit="2000000", chunks="16"):
     return {"ms": (time.perf_counter() - t0) * 1000, "check": total}
 
 
+def sweep(limit="125000", tasks="64", workers="2"):
+    limit, tasks, workers = int(limit), int(tasks), int(workers)
+    with ProcessPoolExecutor(workers) as ex:
+        warm(ex, workers)
+        t0 = time.perf_counter()
+        futures = [
+            ex.submit(collatz_steps_in_part, limit, i, tasks) for i in range(tasks)
+        ]
+        total = sum(f.result() for f in futures)
+        ms = (time.perf_counter() - t0) * 1000
+    return {"ms": ms, "check": total}
+
+
+def sweep_serial(limit="125000", tasks="64"):
+    limit, tasks = int(limit), int(tasks)
+    t0 = time.perf_counter()
+    total = sum(collatz_steps_in_part(limit, i, tasks) for i in range(tasks))
+    return {"ms": (time.perf_counter() - t0) * 1000, "check": total}
+
+
 def startup(workers="2"):
     t0 = time.perf_counter()
     with ProcessPoolExecutor(int(workers)) as ex:
@@ -173,6 +205,8 @@ WORKLOADS = {
     "map": pool_map,
     "cpu": cpu,
     "serial": cpu_serial,
+    "sweep": sweep,
+    "sweep-serial": sweep_serial,
     "startup": startup,
     "switches": switches,
     "sleepers": sleepers,
