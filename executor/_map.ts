@@ -67,9 +67,30 @@ export function mapTasks<A, R>(
 
 type AnyIterator<A> = Iterator<A> | AsyncIterator<A>;
 
-function openIterator<A>(
-  items: Iterable<A> | AsyncIterable<A>,
-): { iterator: AnyIterator<A>; isAsync: boolean } {
+/** How `map` reads its items. */
+interface Input<A> {
+  iterator: AnyIterator<A>;
+  isAsync: boolean;
+  /**
+   * The items themselves when they are an array read by the built-in
+   * iterator: chunks are then copied by index, element by element as that
+   * iterator reads them (holes as `undefined`), without a `next()` call
+   * per item.
+   */
+  array?: readonly A[];
+}
+
+const arrayValues = Array.prototype[Symbol.iterator];
+const arrayIteratorPrototype = Object.getPrototypeOf([][Symbol.iterator]());
+const arrayIteratorNext = arrayIteratorPrototype.next;
+
+function openIterator<A>(items: Iterable<A> | AsyncIterable<A>): Input<A> {
+  if (
+    Array.isArray(items) && items[Symbol.iterator] === arrayValues &&
+    arrayIteratorPrototype.next === arrayIteratorNext
+  ) {
+    return { iterator: arrayValues.call(items), isAsync: false, array: items };
+  }
   if (items != null) {
     const asyncIt = (items as AsyncIterable<A>)[Symbol.asyncIterator];
     if (typeof asyncIt === "function") {
@@ -92,6 +113,9 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   #submitOne: SubmitOne<A, R> | undefined;
   #input: AnyIterator<A>;
   #isAsync: boolean;
+  /** The input array, read by index (`Input.array`), and where. */
+  #array: readonly A[] | undefined;
+  #index = 0;
   #chunksize: number;
   #buffersize: number;
   #deadline: number;
@@ -118,7 +142,7 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
 
   constructor(
     submit: SubmitBatch<A, R>,
-    input: { iterator: AnyIterator<A>; isAsync: boolean },
+    input: Input<A>,
     chunksize: number,
     buffersize: number,
     deadline: number,
@@ -130,6 +154,7 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
     this.#submitOne = submitOne;
     this.#input = input.iterator;
     this.#isAsync = input.isAsync;
+    this.#array = input.array;
     this.#chunksize = chunksize;
     this.#buffersize = buffersize;
     this.#deadline = deadline;
@@ -321,6 +346,10 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         });
         return;
       }
+      if (this.#array !== undefined) {
+        this.#takeChunk(this.#array);
+        continue;
+      }
       let r: IteratorResult<A>;
       try {
         r = (this.#input as Iterator<A>).next();
@@ -330,6 +359,27 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
       }
       this.#take(r);
     }
+  }
+
+  /**
+   * Takes the next chunk of an array input, reading each index as the
+   * array's iterator would (its length is read again each time, so items
+   * added while the map runs are mapped too), then submits it.
+   */
+  #takeChunk(array: readonly A[]): void {
+    const start = this.#index;
+    const n = Math.min(this.#chunksize, array.length - start);
+    if (!(n > 0)) return this.#take({ done: true, value: undefined });
+    const chunk = new Array<A>(n);
+    try {
+      for (let i = 0; i < n; i++) chunk[i] = array[start + i];
+    } catch (error) {
+      // An element's getter threw, as it would have in the iterator.
+      return this.#failInput(error);
+    }
+    this.#index = start + n;
+    this.#batch = chunk;
+    this.#flush();
   }
 
   #take(r: IteratorResult<A>): void {

@@ -118,6 +118,50 @@ Deno.test("dispatch: a long task goes alone, one more prefetched behind a runnin
   assert.equal(canPrefetch([running], next, short(), 105, Infinity), false);
 });
 
+Deno.test("dispatch: behind a running task of a few ms, a worker on time gets about 8 ms more in one go", () => {
+  const pacing = new Pacing({ assumeMs: 2 });
+  const next = task("n");
+  // An idle worker gets one, which starts at once.
+  assert.equal(quota(worker(), next, pacing, 0, Infinity), 1);
+  // Running it, on time: 4 more (8 ms of 2 ms tasks), in one message.
+  const running = worker({
+    shipped: [task("a")],
+    lastProgress: 100,
+    dispatched: 1,
+  });
+  assert.equal(quota(running, next, pacing, 101, Infinity), 4);
+  assert.equal(quota(running, next, pacing, 101, Infinity, 3), 3); // most
+  assert.equal(quota(running, next, pacing, 101, 3), 2); // maxTasksPerWorker
+  // Late: its task has run longer than usual; nothing more.
+  assert.equal(quota(running, next, pacing, 103, Infinity), 0);
+  // Still holding some: no more until it is down to the one it runs.
+  const holding = worker({
+    shipped: [task("a"), task("b")],
+    lastProgress: 100,
+  });
+  assert.equal(quota(holding, next, pacing, 101, Infinity), 0);
+});
+
+Deno.test("dispatch: a child holds behind its task no more than leaves each other worker as many in the queue", () => {
+  const pacing = new Pacing({ assumeMs: 2 });
+  const child = worker({
+    shipped: [task("a")],
+    lastProgress: 100,
+    sharesMemory: false,
+  });
+  const quotaWith = (queued: number, workers = 2) =>
+    quota(child, task("n"), pacing, 101, Infinity, Infinity, {
+      queued,
+      workers,
+    });
+  assert.equal(quotaWith(100), 4); // 8 ms of 2 ms tasks
+  assert.equal(quotaWith(8), 3); // 8 / 2 - 1
+  assert.equal(quotaWith(5), 1); // at least one while the queue outnumbers
+  assert.equal(quotaWith(2), 0); // the last ones: to whoever frees up first
+  assert.equal(quotaWith(40, 8), 4);
+  assert.equal(quotaWith(24, 8), 2);
+});
+
 Deno.test("dispatch: takeBatch takes in order and drops cancelled tasks", () => {
   const cancelled = task("b", { done: true });
   const queue = queueOf(task("a"), cancelled, task("c"), task("d"));

@@ -158,6 +158,56 @@ for (const [name, make] of executors) {
     assert.equal(ex.stats.queued, 0);
   });
 
+  Deno.test(`${name}.map reads an array as its iterator does: holes, growth, getters, its own iterator`, async () => {
+    await using ex = make();
+    const mark = (x: unknown) => x === undefined ? "hole" : x;
+    // A hole is undefined, in a chunk as alone.
+    // deno-lint-ignore no-sparse-arrays
+    const sparse = [1, , 3, , 5];
+    assert.deepEqual(await collect(ex.map(mark, sparse, { chunksize: 2 })), [
+      1,
+      "hole",
+      3,
+      "hole",
+      5,
+    ]);
+    // Read lazily, an array that grows is read to its new end.
+    const growing = [1, 2, 3];
+    const seen: unknown[] = [];
+    for await (
+      const x of ex.map(mark, growing, { chunksize: 1, buffersize: 1 })
+    ) {
+      seen.push(x);
+      if (x === 1) growing.push(4);
+    }
+    assert.deepEqual(seen, [1, 2, 3, 4]);
+    // An element's getter that throws ends the map after earlier results.
+    const trapped = [1, 2, 3, 4];
+    Object.defineProperty(trapped, 2, {
+      get() {
+        throw new Error("getter broke");
+      },
+    });
+    const before: unknown[] = [];
+    await assert.rejects(async () => {
+      for await (const x of ex.map(mark, trapped, { chunksize: 2 })) {
+        before.push(x);
+      }
+    }, { message: "getter broke" });
+    assert.deepEqual(before, [1, 2]);
+    // An array with an iterator of its own is read through it.
+    const reversed = [1, 2, 3];
+    Object.defineProperty(reversed, Symbol.iterator, {
+      value: function* (this: number[]) {
+        for (let i = this.length - 1; i >= 0; i--) yield this[i];
+      },
+    });
+    assert.deepEqual(
+      await collect(ex.map(mark, reversed, { chunksize: 2 })),
+      [3, 2, 1],
+    );
+  });
+
   Deno.test(`${name}.map passes on an error of its input after earlier results`, async () => {
     await using ex = make();
     function* items() {

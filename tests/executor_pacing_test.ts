@@ -43,13 +43,47 @@ Deno.test("Pacing: long tasks go one at a time, one prefetched while on time", (
   assert.equal(pacing.stallAfter(task("long")), 40); // 4 times the usual
 });
 
-Deno.test("Pacing learns a running average with weight 1/4 for the newest", () => {
+Deno.test("Pacing: a worker holds about 8 ms of long tasks behind the one it runs, 1 to 8 of them", () => {
   const pacing = new Pacing();
-  pacing.record("f", 10);
-  pacing.record("f", 2); // 10 + (2 - 10) / 4 = 8
-  assert.equal(pacing.stallAfter(task("f")), 32);
-  pacing.record("f", 0); // 8 - 8 / 4 = 6
+  // Not timed: one, in case it is long.
+  assert.equal(pacing.held(task("f")), 1);
+  assert.equal(pacing.held(undefined), 1);
+  pacing.record("f", 1.4);
+  assert.equal(pacing.held(task("f")), 5); // floor(8 / 1.4)
+  pacing.record("g", 3);
+  assert.equal(pacing.held(task("g")), 2);
+  // A task of 8 ms or more: one, as a plain prefetch.
+  pacing.record("h", 11);
+  assert.equal(pacing.held(task("h")), 1);
+  // Never more than 8, and a map chunk counts all its calls.
+  pacing.record("k", 1);
+  assert.equal(pacing.held(task("k")), 8);
+  assert.equal(pacing.held(task("k", 4)), 2);
+  assert.equal(new Pacing({ assumeMs: 1e-3 }).held(task("k")), 8);
+});
+
+Deno.test("Pacing learns a running average with weight 1/4 for a longer measure", () => {
+  const pacing = new Pacing();
+  pacing.record("f", 2);
+  pacing.record("f", 10); // 2 + (10 - 2) / 4 = 4
+  assert.equal(pacing.stallAfter(task("f")), 16);
+  pacing.record("f", 8); // 4 + 4 / 4 = 5
+  assert.equal(pacing.stallAfter(task("f")), 20);
+});
+
+Deno.test("Pacing: a measure below the average weighs 1/2, and a message of n tasks weighs as n measures", () => {
+  const pacing = new Pacing();
+  pacing.record("f", 8);
+  pacing.record("f", 4); // down: 8 - (8 - 4) / 2 = 6
   assert.equal(pacing.stallAfter(task("f")), 24);
+  pacing.record("f", 10); // up: 6 + (10 - 6) / 4 = 7
+  assert.equal(pacing.stallAfter(task("f")), 28);
+  // 3 tasks in one message measured 3 ms per call: weight 1 - (1/2)^3.
+  pacing.record("f", 3, 3); // 7 - 4 * 7 / 8 = 3.5
+  assert.equal(pacing.stallAfter(task("f")), 14);
+  // Up, 2 tasks: weight 1 - (3/4)^2 = 7/16.
+  pacing.record("f", 19.5, 2); // 3.5 + 16 * 7 / 16 = 10.5
+  assert.equal(pacing.stallAfter(task("f")), 42);
 });
 
 Deno.test("Pacing: assumeMs is per pool, and replaces what is measured", () => {

@@ -1,7 +1,7 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // The dispatch policy of a pool, as pure functions over plain data: which
 // tasks a worker gets next and how many, when a task travels alone, when a
-// busy worker may hold one more, which worker an idle one takes work back
+// busy worker may hold more, which worker an idle one takes work back
 // from and how much. `Pool` (`pool.ts`) owns the queue and the workers and
 // carries these decisions out; nothing here sends, starts or settles
 // anything, so each rule is tested on fake workers (tests/executor_
@@ -77,11 +77,12 @@ export interface Backlog {
 
 /**
  * Whether busy worker `w`, running its one task for `now - lastProgress`
- * ms, may hold one more queued behind it (see `Pacing.prefetch`). A worker
- * that can give a task back may. A child process cannot: a task queued
- * there behind a long one would wait for it however idle the other
- * children are, and could no longer be cancelled. So a child holds one
- * more only behind a task timed as neither short nor long that is not late
+ * ms, may hold more queued behind it (see `Pacing.prefetch`; how many is
+ * `Pacing.held`). A worker that can give a task back may. A child process
+ * cannot: a task queued there behind a long one would wait for it however
+ * idle the other children are, and could no longer be cancelled. So a
+ * child holds more only behind a task timed as neither short nor long that
+ * is not late
  * (`Pacing.prefetchBehind`), and only while the `backlog` holds more tasks
  * than there are workers, so that the last ones go to whichever worker
  * frees up first; without a `backlog`, never.
@@ -125,10 +126,13 @@ export function canPrefetch(
 
 /**
  * How many tasks worker `w` should be shipped now, with `next` at the head
- * of the queue: up to the depth `Pacing` gives tasks like it (one more
- * behind a long task it may prefetch), within `maxTasksPerWorker`, its
- * free slots and `most`. None while a task it holds is being stopped: it
- * may be killed, and whatever it holds then may fail.
+ * of the queue: up to the depth `Pacing` gives tasks like it, or behind a
+ * long task it may prefetch, the few `held` gives (on a child, no more
+ * than leaves every other worker as many in the queue, so that the last
+ * tasks go to whichever worker frees up first); within
+ * `maxTasksPerWorker`, its free slots and `most`. None while a task it
+ * holds is being stopped: it may be killed, and whatever it holds then may
+ * fail.
  */
 export function quota(
   w: WorkerState,
@@ -144,7 +148,16 @@ export function quota(
   if (
     depth === 1 && w.shipped.length === 1 &&
     mayPrefetch(w, pacing, now, maxTasksPerWorker, backlog)
-  ) depth = 2;
+  ) {
+    let held = pacing.held(next);
+    if (!w.sharesMemory) {
+      held = Math.min(
+        held,
+        Math.max(1, Math.floor(backlog!.queued / backlog!.workers) - 1),
+      );
+    }
+    depth = 1 + held;
+  }
   return Math.max(
     0,
     Math.min(

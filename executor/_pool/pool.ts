@@ -421,8 +421,8 @@ export class Pool {
       if (mayTakeBack(w, maxTasksPerWorker)) this.#takeBackOlder();
       this.#fillIdle(w);
     }
-    // Long tasks (one per message): a busy worker that may hold one more
-    // gets it now, hiding the round trip between two of them.
+    // Long tasks (one per message): a busy worker that may hold more gets
+    // them now, in one message, hiding the round trip between two of them.
     if (queue.length > 0 && this.#pacing.depth(queue.peek()) === 1) {
       const now = performance.now();
       for (const w of this.#workers) {
@@ -562,12 +562,14 @@ export class Pool {
     const { results } = message;
     let key: PaceKey | undefined;
     let calls = 0;
+    let tasks = 0;
     for (const result of results) {
       const task = w.head;
       if (task === undefined || task.id !== result.id) continue;
       w.finishHead();
       if (calls === 0) key = task.key;
       calls += task.calls;
+      tasks++;
       if (task.future.done()) continue; // aborted: its result is dropped
       this.#completed++;
       if (result.ok) task.future.setResult(result.value);
@@ -577,7 +579,7 @@ export class Pool {
       }
     }
     // Pacing learns the time of one call (of the first task's function).
-    if (calls > 0) this.#pacing.record(key!, message.busy / calls);
+    if (calls > 0) this.#pacing.record(key!, message.busy / calls, tasks);
     this.#advance(w);
     if (w.dead) return this.#dispatch();
     if (w.dispatched >= this.#config.maxTasksPerWorker) {
