@@ -466,6 +466,20 @@ function sweep(s: Sizes): Workload[] {
       "python",
       python("sweep", py, tasks, w),
     ),
+    c(
+      "bare-deno",
+      "ceiling: bare Deno Workers, one message each",
+      "limit",
+      "deno",
+      deno("bare", "sweep", js, tasks, w),
+    ),
+    c(
+      "bare-node",
+      "ceiling: bare Node threads, one message each",
+      "limit",
+      "node",
+      node("bare", "sweep", js, tasks, w),
+    ),
   ];
   const out = [serial];
   for (const tasks of s.sweepTasks) {
@@ -605,6 +619,8 @@ export function sweepComparisons(s: Sizes): Comparison[] {
           id.startsWith("sweep") ? 1 : undefined,
         ),
       );
+      // The share of Deno's own ceiling (bare Workers, one message each).
+      out.push(cmp(id, "speedup", ours, "bare-deno"));
     }
   }
   return out;
@@ -614,6 +630,8 @@ export function sweepComparisons(s: Sizes): Comparison[] {
 export const SERIAL_OF: Record<string, string> = {
   ours: "serial-deno",
   proc: "serial-deno",
+  "bare-deno": "serial-deno",
+  "bare-node": "serial-node",
   py: "serial-py",
   piscina: "serial-node",
   tinypool: "serial-node",

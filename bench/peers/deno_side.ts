@@ -106,6 +106,7 @@ async function warm(pool: PoolLike, workers: number): Promise<void> {
 // ---- the bare Worker limit ------------------------------------------------
 
 const BARE = new URL("./_bare_worker.ts", import.meta.url);
+const BARE_SWEEP = new URL("./_bare_sweep_worker.ts", import.meta.url);
 
 /** Sends `n` messages round robin over `workers` Workers, `window` in flight on each. */
 function bareRoundTrips(
@@ -287,6 +288,39 @@ const contestants: Record<string, Record<string, Workload>> = {
       const ms = performance.now() - t0;
       for (const worker of all) worker.terminate();
       return { ms, check: sum };
+    },
+
+    async sweep(limit = "6000000", tasks = "64", workers = "2") {
+      const all = Array.from(
+        { length: Number(workers) },
+        () => new Worker(BARE_SWEEP, { type: "module" }),
+      );
+      const shares = (n: number) =>
+        all.map((_, w) => ({
+          limit: Number(limit),
+          parts: n,
+          mine: Array.from(
+            { length: Math.max(0, Math.ceil((n - w) / all.length)) },
+            (_, k) => w + k * all.length,
+          ),
+        }));
+      const run = (n: number) =>
+        Promise.all(
+          shares(n).map((share, w) =>
+            new Promise<number>((resolve) => {
+              all[w].onmessage = (event: MessageEvent<number>) =>
+                resolve(event.data);
+              all[w].postMessage(share);
+            })
+          ),
+        );
+      // Every Worker up and its module loaded, as the pools are warmed.
+      await run(0);
+      const t0 = performance.now();
+      const sums = await run(Number(tasks));
+      const ms = performance.now() - t0;
+      for (const worker of all) worker.terminate();
+      return { ms, check: sums.reduce((a, b) => a + b, 0) };
     },
 
     async startup(workers = "2") {

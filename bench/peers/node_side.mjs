@@ -41,6 +41,45 @@ async function createPool(peer, workers) {
   throw new TypeError(`unknown pool ${peer}`);
 }
 
+/**
+ * The runtime's ceiling for the sweep: bare worker threads, each given its
+ * whole share of the parts in one message.
+ *
+ * @param {number} limit the job's limit
+ * @param {number} tasks how many parts the job is cut into
+ * @param {string} workers how many threads
+ * @returns {Promise<{ ms: number, check: number }>} the time and the answer
+ */
+async function bareSweep(limit, tasks, workers) {
+  const { Worker } = await import("node:worker_threads");
+  const all = Array.from(
+    { length: Number(workers) },
+    () => new Worker(new URL("./_bare_sweep_thread.mjs", import.meta.url)),
+  );
+  /** @param {number} n */
+  const run = (n) =>
+    Promise.all(all.map((thread, w) =>
+      new Promise((resolve) => {
+        thread.once("message", resolve);
+        thread.postMessage({
+          limit,
+          parts: n,
+          mine: Array.from(
+            { length: Math.max(0, Math.ceil((n - w) / all.length)) },
+            (_, k) => w + k * all.length,
+          ),
+        });
+      })
+    ));
+  // Every thread up and its module loaded, as the pools are warmed.
+  await run(0);
+  const t0 = performance.now();
+  const sums = await run(tasks);
+  const ms = performance.now() - t0;
+  await Promise.all(all.map((thread) => thread.terminate()));
+  return { ms, check: sums.reduce((a, b) => a + Number(b), 0) };
+}
+
 /** Runs `workers * 2` trivial tasks so that every thread is up and warm. */
 async function warm(pool, workers) {
   const jobs = [];
@@ -95,6 +134,7 @@ const workloads = {
       }
       return { ms: performance.now() - t0, check };
     }
+    if (peer === "bare") return await bareSweep(n, Number(tasks), workers);
     const pool = await createPool(peer, Number(workers));
     await warm(pool, Number(workers));
     const t0 = performance.now();

@@ -1,0 +1,18 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// Plain JavaScript shared with Node.js, typed by JSDoc: no TypeScript
+// annotations are possible here.
+// The runtime's ceiling for the speed-up sweep on Node: a bare worker thread
+// that gets its whole share of the job's parts in one message and answers
+// once, so that no pool could send fewer messages.
+import { parentPort } from "node:worker_threads";
+import { collatzStepsInPart } from "./_cpu_job.mjs";
+
+parentPort?.on(
+  "message",
+  /** @param {{ limit: number, parts: number, mine: number[] }} share */
+  ({ limit, parts, mine }) => {
+    let steps = 0;
+    for (const part of mine) steps += collatzStepsInPart(limit, part, parts);
+    parentPort?.postMessage(steps);
+  },
+);

@@ -1,0 +1,23 @@
+// Copyright 2026 the @concurrent/futures authors. MIT license.
+// The runtime's ceiling for the speed-up sweep: a bare Deno Worker that gets
+// its whole share of the job's parts in one message and answers once, so
+// that no pool could send fewer messages.
+import { collatzStepsInPart } from "./_cpu_job.mjs";
+
+interface Share {
+  limit: number;
+  parts: number;
+  mine: number[];
+}
+
+interface Port {
+  onmessage: ((event: MessageEvent<Share>) => void) | null;
+  postMessage(message: unknown): void;
+}
+
+const port = self as unknown as Port;
+port.onmessage = ({ data: { limit, parts, mine } }) => {
+  let steps = 0;
+  for (const part of mine) steps += collatzStepsInPart(limit, part, parts);
+  port.postMessage(steps);
+};
