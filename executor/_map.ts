@@ -178,14 +178,9 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   next(): Promise<IteratorResult<R>> {
     // A result that is ready, with no earlier next() still pending, needs
     // neither the chain nor the async step: one resolved promise per item.
-    if (
-      this.#inFlight === 0 && this.#readyAt < this.#ready.length &&
-      !this.#signal?.aborted
-    ) {
-      return Promise.resolve({
-        done: false,
-        value: this.#ready[this.#readyAt++],
-      });
+    if (this.#inFlight === 0 && !this.#signal?.aborted) {
+      const ready = this.#nextReady();
+      if (ready !== undefined) return Promise.resolve(ready);
     }
     return this.#queue(() => {
       // After an error every later call is done, as after an async
@@ -224,9 +219,8 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
         this.#close();
         throw this.#signal.reason;
       }
-      if (this.#readyAt < this.#ready.length) {
-        return { done: false, value: this.#ready[this.#readyAt++] };
-      }
+      const ready = this.#nextReady();
+      if (ready !== undefined) return ready;
       if (this.#closed) return { done: true, value: undefined };
       const head = this.#pending.peek();
       if (head !== undefined) {
@@ -244,7 +238,7 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
           throw error;
         }
         this.#pending.shift();
-        this.#ready = this.#withReadyFollowers(results);
+        this.#ready = results;
         this.#readyAt = 0;
         this.#fill();
         continue;
@@ -270,30 +264,32 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   }
 
   /**
-   * `results` followed by those of the batches after it that are already
-   * done, so that their items are yielded without an async step each (with
-   * `chunksize` 1, a batch is one item). A failed batch stays pending, to
-   * throw in its turn. Not with a `buffersize`: those batches would stop
-   * counting against it before they are yielded.
+   * The next result that needs no waiting: from the batch being yielded,
+   * else from the batches after it that are already done, taken in turn,
+   * so that their items are yielded without an async step each (with
+   * `chunksize` 1, a batch is one item). A failed or cancelled batch stays
+   * pending, to throw in its turn. Not with a `buffersize`: a batch taken
+   * early would stop counting against it before it is yielded.
    */
-  #withReadyFollowers(results: R[]): R[] {
-    if (this.#buffersize !== Infinity) return results;
-    let next = this.#pending.peek();
-    if (
-      next === undefined || !next.done() || next.cancelled() || failed(next)
-    ) {
-      return results;
-    }
-    const merged = results.slice();
-    while (
-      next !== undefined && next.done() && !next.cancelled() && !failed(next)
-    ) {
-      if (this.#submitOne !== undefined) merged.push(next.resultNow() as R);
-      else for (const value of next.resultNow() as R[]) merged.push(value);
+  #nextReady(): IteratorResult<R> | undefined {
+    while (true) {
+      if (this.#readyAt < this.#ready.length) {
+        return { done: false, value: this.#ready[this.#readyAt++] };
+      }
+      if (this.#buffersize !== Infinity) return undefined;
+      const next = this.#pending.peek();
+      if (
+        next === undefined || !next.done() || next.cancelled() || failed(next)
+      ) {
+        return undefined;
+      }
       this.#pending.shift();
-      next = this.#pending.peek();
+      if (this.#submitOne !== undefined) {
+        return { done: false, value: next.resultNow() as R };
+      }
+      this.#ready = next.resultNow() as R[];
+      this.#readyAt = 0;
     }
-    return merged;
   }
 
   /** The results of a batch, from what its future gave. */
