@@ -1,9 +1,9 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
 // Plain JavaScript shared with Node.js, typed by JSDoc: no TypeScript
 // annotations are possible here.
-// The runtime's ceiling for the speed-up sweep on Node: a bare worker thread
-// that gets its whole share of the job's parts in one message and answers
-// once, so that no pool could send fewer messages.
+// The speed-up sweep with no pool, on Node: a bare worker thread that gets
+// its whole share of the job's parts in one message and answers once, so
+// that no pool could send fewer messages.
 import { parentPort } from "node:worker_threads";
 import { collatzStepsInPart } from "./_cpu_job.mjs";
 

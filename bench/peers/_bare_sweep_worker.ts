@@ -1,7 +1,8 @@
 // Copyright 2026 the @concurrent/futures authors. MIT license.
-// The runtime's ceiling for the speed-up sweep: a bare Deno Worker that gets
-// its whole share of the job's parts in one message and answers once, so
-// that no pool could send fewer messages.
+// The speed-up sweep with no pool: a bare Deno Worker that gets its whole
+// share of the job's parts in one message and answers once, so that no pool
+// could send fewer messages. What the runtime itself gets out of 2 threads
+// (a static split: it cannot even out parts that happen to run slower).
 import { collatzStepsInPart } from "./_cpu_job.mjs";
 
 interface Share {

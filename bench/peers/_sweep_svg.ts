@@ -15,7 +15,7 @@ const LEGEND_X = PLOT_X + PLOT_W + 30;
 
 /**
  * One colour and dash per contestant: ours solid, peers dashed, the
- * runtimes' ceilings dotted grey.
+ * runtimes with no pool dotted grey.
  */
 const STYLE: Record<string, { color: string; dash: string }> = {
   ours: { color: "#2563eb", dash: "" },
@@ -23,7 +23,7 @@ const STYLE: Record<string, { color: string; dash: string }> = {
   piscina: { color: "#f59e0b", dash: "6 4" },
   tinypool: { color: "#dc2626", dash: "6 4" },
   py: { color: "#059669", dash: "2 3" },
-  // The runtimes' ceilings: thin grey, the pools' lines are what counts.
+  // The runtimes with no pool: grey, the pools' lines are what counts.
   "bare-deno": { color: "#6b7280", dash: "1 3" },
   "bare-node": { color: "#9ca3af", dash: "4 2 1 2" },
 };

@@ -468,14 +468,14 @@ function sweep(s: Sizes): Workload[] {
     ),
     c(
       "bare-deno",
-      "ceiling: bare Deno Workers, one message each",
+      "no pool: bare Deno Workers, one message each",
       "limit",
       "deno",
       deno("bare", "sweep", js, tasks, w),
     ),
     c(
       "bare-node",
-      "ceiling: bare Node threads, one message each",
+      "no pool: bare Node threads, one message each",
       "limit",
       "node",
       node("bare", "sweep", js, tasks, w),
@@ -619,7 +619,7 @@ export function sweepComparisons(s: Sizes): Comparison[] {
           id.startsWith("sweep") ? 1 : undefined,
         ),
       );
-      // The share of Deno's own ceiling (bare Workers, one message each).
+      // Against Deno with no pool (bare Workers, one message each).
       out.push(cmp(id, "speedup", ours, "bare-deno"));
     }
   }

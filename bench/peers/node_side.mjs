@@ -42,8 +42,8 @@ async function createPool(peer, workers) {
 }
 
 /**
- * The runtime's ceiling for the sweep: bare worker threads, each given its
- * whole share of the parts in one message.
+ * The sweep with no pool: bare worker threads, each given its whole share
+ * of the parts in one message.
  *
  * @param {number} limit the job's limit
  * @param {number} tasks how many parts the job is cut into
