@@ -7,7 +7,7 @@ import { speedup } from "./_results.ts";
 import type { Workload } from "./_workloads.ts";
 import { esc, niceStep, svgDocument } from "./_svg.ts";
 
-const WIDTH = 960;
+const WIDTH = 1100;
 const PLOT_X = 70;
 const PLOT_W = 620;
 const PLOT_H = 300;
