@@ -358,22 +358,25 @@ class MapIterator<A, R> implements AsyncIterableIterator<R> {
   }
 
   /**
-   * Takes the next chunk of an array input, reading each index as the
-   * array's iterator would (its length is read again each time, so items
-   * added while the map runs are mapped too), then submits it.
+   * Takes the next chunk of an array input, reading it as the array's
+   * iterator would: the length before each element (so items added while
+   * the map runs are mapped too, and an array cut short by an element's
+   * getter ends there), then submits it. An element's getter that throws
+   * ends the input there: the items read before it are submitted first.
    */
   #takeChunk(array: readonly A[]): void {
-    const start = this.#index;
-    const n = Math.min(this.#chunksize, array.length - start);
-    if (!(n > 0)) return this.#take({ done: true, value: undefined });
-    const chunk = new Array<A>(n);
+    const chunk: A[] = [];
+    let index = this.#index;
     try {
-      for (let i = 0; i < n; i++) chunk[i] = array[start + i];
+      while (chunk.length < this.#chunksize && index < array.length) {
+        chunk.push(array[index++]);
+      }
     } catch (error) {
-      // An element's getter threw, as it would have in the iterator.
+      this.#batch = chunk;
       return this.#failInput(error);
     }
-    this.#index = start + n;
+    this.#index = index;
+    if (chunk.length === 0) return this.#take({ done: true, value: undefined });
     this.#batch = chunk;
     this.#flush();
   }

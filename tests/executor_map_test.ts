@@ -185,9 +185,10 @@ for (const [name, make] of executors) {
       if (x === 1) growing.push(4);
     }
     assert.deepEqual(seen, [1, 2, 3, 4]);
-    // An element's getter that throws ends the map after earlier results.
-    const trapped = [1, 2, 3, 4];
-    Object.defineProperty(trapped, 2, {
+    // An element's getter that throws ends the map after the items before
+    // it, those of its own chunk included.
+    const trapped = [1, 2, 3, 4, 5];
+    Object.defineProperty(trapped, 3, {
       get() {
         throw new Error("getter broke");
       },
@@ -198,7 +199,19 @@ for (const [name, make] of executors) {
         before.push(x);
       }
     }, { message: "getter broke" });
-    assert.deepEqual(before, [1, 2]);
+    assert.deepEqual(before, [1, 2, 3]);
+    // A getter that cuts the array short ends it there, mid-chunk.
+    const shrinking = [1, 2, 3, 4, 5];
+    Object.defineProperty(shrinking, 1, {
+      get() {
+        shrinking.length = 3;
+        return 2;
+      },
+    });
+    assert.deepEqual(
+      await collect(ex.map(mark, shrinking, { chunksize: 10 })),
+      [1, 2, 3],
+    );
     // An array with an iterator of its own is read through it.
     const reversed = [1, 2, 3];
     Object.defineProperty(reversed, Symbol.iterator, {
