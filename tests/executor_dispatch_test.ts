@@ -142,24 +142,27 @@ Deno.test("dispatch: behind a running task of a few ms, a worker on time gets ab
   assert.equal(quota(holding, next, pacing, 101, Infinity), 0);
 });
 
-Deno.test("dispatch: a child holds behind its task no more than leaves each other worker as many in the queue", () => {
-  const pacing = new Pacing({ assumeMs: 2 });
-  const child = worker({
-    shipped: [task("a")],
-    lastProgress: 100,
-    sharesMemory: false,
-  });
-  const quotaWith = (queued: number, workers = 2) =>
-    quota(child, task("n"), pacing, 101, Infinity, Infinity, {
-      queued,
-      workers,
-    });
-  assert.equal(quotaWith(100), 4); // 8 ms of 2 ms tasks
-  assert.equal(quotaWith(8), 3); // 8 / 2 - 1
-  assert.equal(quotaWith(5), 1); // at least one while the queue outnumbers
-  assert.equal(quotaWith(2), 0); // the last ones: to whoever frees up first
-  assert.equal(quotaWith(40, 8), 4);
-  assert.equal(quotaWith(24, 8), 2);
+Deno.test("dispatch: a child holds at most 2 behind its task, and no more than leaves each other worker as many in the queue", () => {
+  const child = (pacing: Pacing) => (queued: number, workers = 2) =>
+    quota(
+      worker({ shipped: [task("a")], lastProgress: 100, sharesMemory: false }),
+      task("n"),
+      pacing,
+      100.5, // on time
+      Infinity,
+      Infinity,
+      { queued, workers },
+    );
+  // 1 ms tasks: a Worker would hold 8; a child, which cannot give them
+  // back, 2.
+  const ms1 = child(new Pacing({ assumeMs: 1 }));
+  assert.equal(ms1(100), 2);
+  assert.equal(ms1(5), 1); // 5 / 2 - 1, at least one while it outnumbers
+  assert.equal(ms1(2), 0); // the last ones: to whoever frees up first
+  assert.equal(ms1(24, 8), 2);
+  assert.equal(ms1(16, 8), 1);
+  // 5 ms tasks: 8 ms of work is one.
+  assert.equal(child(new Pacing({ assumeMs: 5 }))(100), 1);
 });
 
 Deno.test("dispatch: takeBatch takes in order and drops cancelled tasks", () => {

@@ -45,6 +45,12 @@ export interface TaskQueue<T> {
   shift(): T | undefined;
 }
 
+/**
+ * The most tasks a child process holds behind the one it runs: they cannot
+ * be given back, and wait for it if it turns out far longer than usual.
+ */
+const MAX_CHILD_HELD = 2;
+
 /** Whether worker `w` may be given more tasks at all. */
 export function canTake(w: WorkerState, maxTasksPerWorker: number): boolean {
   return w.dispatched < maxTasksPerWorker && !w.dead;
@@ -127,9 +133,10 @@ export function canPrefetch(
 /**
  * How many tasks worker `w` should be shipped now, with `next` at the head
  * of the queue: up to the depth `Pacing` gives tasks like it, or behind a
- * long task it may prefetch, the few `held` gives (on a child, no more
- * than leaves every other worker as many in the queue, so that the last
- * tasks go to whichever worker frees up first); within
+ * long task it may prefetch, the few `held` gives (on a child, at most
+ * `MAX_CHILD_HELD`, and no more than leaves every other worker as many in
+ * the queue, so that the last tasks go to whichever worker frees up
+ * first); within
  * `maxTasksPerWorker`, its free slots and `most`. None while a task it
  * holds is being stopped: it may be killed, and whatever it holds then may
  * fail.
@@ -153,6 +160,7 @@ export function quota(
     if (!w.sharesMemory) {
       held = Math.min(
         held,
+        MAX_CHILD_HELD,
         Math.max(1, Math.floor(backlog!.queued / backlog!.workers) - 1),
       );
     }

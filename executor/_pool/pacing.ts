@@ -40,8 +40,10 @@ const CHILD_PREFETCH_MAX_MS = 50;
  * loops (some 50 to 150 microseconds of Deno's own code while it is cold),
  * so a few tasks of 1 to 8 ms per message save most of those turns. They
  * cost no balance: a task queued on a Worker that frees up late is taken
- * back by an idle one; a child process, which cannot give tasks back, holds
- * no more than leaves each other worker as many in the queue.
+ * back by an idle one. A child process cannot give tasks back, and what it
+ * holds waits for the task it runs however long that turns out: it holds 2
+ * at most, and no more than leaves each other worker as many in the queue
+ * (`quota`).
  */
 const HOLD_MS = 8;
 /** The most tasks a worker holds queued behind the one it runs. */
@@ -154,8 +156,7 @@ export class Pacing {
    * the long task it runs (when `prefetch` or `prefetchBehind` allow one):
    * about `HOLD_MS` of work, at least one, at most `MAX_HELD`; one while
    * the function is not timed. (A child process, which cannot give tasks
-   * back, holds no more than leaves the other workers as many in the
-   * queue: `quota`.)
+   * back, holds fewer: `quota`.)
    */
   held(task: Paced | undefined): number {
     const usual = this.#usual(task);
