@@ -88,10 +88,9 @@ export interface Backlog {
  * cannot: a task queued there behind a long one would wait for it however
  * idle the other children are, and could no longer be cancelled. So a
  * child holds more only behind a task timed as neither short nor long that
- * is not late
- * (`Pacing.prefetchBehind`), and only while the `backlog` holds more tasks
- * than there are workers, so that the last ones go to whichever worker
- * frees up first; without a `backlog`, never.
+ * is not late (`Pacing.prefetchBehind`), and only while the `backlog` holds
+ * more tasks than there are workers, so that the last ones go to whichever
+ * worker frees up first; without a `backlog`, never.
  */
 export function mayPrefetch(
   w: WorkerState,
@@ -136,10 +135,9 @@ export function canPrefetch(
  * long task it may prefetch, the few `held` gives (on a child, at most
  * `MAX_CHILD_HELD`, and no more than leaves every other worker as many in
  * the queue, so that the last tasks go to whichever worker frees up
- * first); within
- * `maxTasksPerWorker`, its free slots and `most`. None while a task it
- * holds is being stopped: it may be killed, and whatever it holds then may
- * fail.
+ * first); within `maxTasksPerWorker`, its free slots and `most`. None
+ * while a task it holds is being stopped: it may be killed, and whatever
+ * it holds then may fail.
  */
 export function quota(
   w: WorkerState,

@@ -141,9 +141,10 @@ export class Pacing {
    * Whether a worker that cannot give tasks back (a child process) may
    * hold more behind the task it runs (`held`): only behind a task whose
    * function is timed, between a round trip and `CHILD_PREFETCH_MAX_MS`
-   * long, and not late. The tasks queued there wait at most about that
-   * long plus `HOLD_MS`, and most round trips between tasks are saved
-   * (Python's pool queues one task more than it has workers).
+   * long, and not late. The tasks queued there (two at most, `quota`)
+   * wait about that long when the task ahead runs as usual, and most
+   * round trips between tasks are saved (Python's pool queues one task
+   * more than it has workers).
    */
   prefetchBehind(task: Paced, elapsed: number): boolean {
     const usual = this.#usual(task);
