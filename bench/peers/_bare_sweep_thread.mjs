@@ -5,14 +5,12 @@
 // its whole share of the job's parts in one message and answers once, so
 // that no pool could send fewer messages.
 import { parentPort } from "node:worker_threads";
-import { collatzStepsInPart } from "./_cpu_job.mjs";
+import { collatzStepsInParts } from "./_cpu_job.mjs";
 
 parentPort?.on(
   "message",
   /** @param {{ limit: number, parts: number, mine: number[] }} share */
   ({ limit, parts, mine }) => {
-    let steps = 0;
-    for (const part of mine) steps += collatzStepsInPart(limit, part, parts);
-    parentPort?.postMessage(steps);
+    parentPort?.postMessage(collatzStepsInParts(limit, parts, mine));
   },
 );

@@ -3,7 +3,7 @@
 // share of the job's parts in one message and answers once, so that no pool
 // could send fewer messages. What the runtime itself gets out of 2 threads
 // (a static split: it cannot even out parts that happen to run slower).
-import { collatzStepsInPart } from "./_cpu_job.mjs";
+import { collatzStepsInParts } from "./_cpu_job.mjs";
 
 interface Share {
   limit: number;
@@ -18,7 +18,5 @@ interface Port {
 
 const port = self as unknown as Port;
 port.onmessage = ({ data: { limit, parts, mine } }) => {
-  let steps = 0;
-  for (const part of mine) steps += collatzStepsInPart(limit, part, parts);
-  port.postMessage(steps);
+  port.postMessage(collatzStepsInParts(limit, parts, mine));
 };

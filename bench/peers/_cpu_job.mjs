@@ -70,6 +70,37 @@ export function collatzStepsInPart(limit, part, parts, block = 64) {
 }
 
 /**
+ * The parts of a job of `parts` that worker `worker` of `workers` takes in
+ * a static split: worker, worker + workers, worker + 2 * workers, ... (all
+ * of them for one worker).
+ *
+ * @param {number} worker which worker, from 0
+ * @param {number} workers how many workers share the job
+ * @param {number} parts how many parts the job is cut into
+ * @returns {number[]} the indices of its parts, in order
+ */
+export function shareOf(worker, workers, parts) {
+  const out = [];
+  for (let part = worker; part < parts; part += workers) out.push(part);
+  return out;
+}
+
+/**
+ * The Collatz steps of several parts of one job, summed: a serial run (all
+ * parts) or one bare worker's share.
+ *
+ * @param {number} limit end of the whole range (excluded)
+ * @param {number} parts how many parts the job is cut into
+ * @param {number[]} which the indices of the parts to run
+ * @returns {number} their steps
+ */
+export function collatzStepsInParts(limit, parts, which) {
+  let steps = 0;
+  for (const part of which) steps += collatzStepsInPart(limit, part, parts);
+  return steps;
+}
+
+/**
  * Splits [0, limit) into `chunks` ranges of (nearly) equal length.
  *
  * @param {number} limit end of the whole range

@@ -6,8 +6,10 @@
 // this module that does not exist yet prints `{"skip": "..."}` instead.
 import {
   collatzStepsInPart,
+  collatzStepsInParts,
   countPrimes,
   ranges,
+  shareOf,
   sleepSchedule,
 } from "./_cpu_job.mjs";
 
@@ -299,10 +301,7 @@ const contestants: Record<string, Record<string, Workload>> = {
         all.map((_, w) => ({
           limit: Number(limit),
           parts: n,
-          mine: Array.from(
-            { length: Math.max(0, Math.ceil((n - w) / all.length)) },
-            (_, k) => w + k * all.length,
-          ),
+          mine: shareOf(w, all.length, n),
         }));
       const run = (n: number) =>
         Promise.all(
@@ -350,11 +349,13 @@ const contestants: Record<string, Record<string, Workload>> = {
 
   "sweep-serial": {
     sweep(limit = "6000000", tasks = "64") {
+      const parts = Number(tasks);
       const t0 = performance.now();
-      let check = 0;
-      for (let i = 0; i < Number(tasks); i++) {
-        check += collatzStepsInPart(Number(limit), i, Number(tasks));
-      }
+      const check = collatzStepsInParts(
+        Number(limit),
+        parts,
+        shareOf(0, 1, parts),
+      );
       return Promise.resolve({ ms: performance.now() - t0, check });
     },
   },

@@ -3,7 +3,12 @@
 // `node bench/peers/node_side.mjs <peer> <workload> [args...]`. Each run times
 // only the workload and prints one line of JSON for main.ts to parse.
 import { readFileSync } from "node:fs";
-import { collatzStepsInPart, countPrimes, ranges } from "./_cpu_job.mjs";
+import {
+  collatzStepsInParts,
+  countPrimes,
+  ranges,
+  shareOf,
+} from "./_cpu_job.mjs";
 
 const TASKS = new URL("./_node_tasks.mjs", import.meta.url).href;
 
@@ -64,10 +69,7 @@ async function bareSweep(limit, tasks, workers) {
         thread.postMessage({
           limit,
           parts: n,
-          mine: Array.from(
-            { length: Math.max(0, Math.ceil((n - w) / all.length)) },
-            (_, k) => w + k * all.length,
-          ),
+          mine: shareOf(w, all.length, n),
         });
       })
     ));
@@ -127,11 +129,9 @@ const workloads = {
   async sweep(peer, limit = "6000000", tasks = "64", workers = "2") {
     const n = Number(limit);
     if (peer === "serial") {
+      const parts = Number(tasks);
       const t0 = performance.now();
-      let check = 0;
-      for (let i = 0; i < Number(tasks); i++) {
-        check += collatzStepsInPart(n, i, Number(tasks));
-      }
+      const check = collatzStepsInParts(n, parts, shareOf(0, 1, parts));
       return { ms: performance.now() - t0, check };
     }
     if (peer === "bare") return await bareSweep(n, Number(tasks), workers);
