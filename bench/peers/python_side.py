@@ -127,17 +127,26 @@ def sweep(limit="125000", tasks="64", workers="2"):
     limit, tasks, workers = int(limit), int(tasks), int(workers)
     with ProcessPoolExecutor(workers) as ex:
         warm(ex, workers)
+
+        def round_():
+            futures = [
+                ex.submit(collatz_steps_in_part, limit, i, tasks)
+                for i in range(tasks)
+            ]
+            return sum(f.result() for f in futures)
+
+        # One untimed round first, as every contestant of the sweep does.
+        round_()
         t0 = time.perf_counter()
-        futures = [
-            ex.submit(collatz_steps_in_part, limit, i, tasks) for i in range(tasks)
-        ]
-        total = sum(f.result() for f in futures)
+        total = round_()
         ms = (time.perf_counter() - t0) * 1000
     return {"ms": ms, "check": total}
 
 
 def sweep_serial(limit="125000", tasks="64"):
     limit, tasks = int(limit), int(tasks)
+    # The untimed round of every contestant of the sweep.
+    sum(collatz_steps_in_part(limit, i, tasks) for i in range(tasks))
     t0 = time.perf_counter()
     total = sum(collatz_steps_in_part(limit, i, tasks) for i in range(tasks))
     return {"ms": (time.perf_counter() - t0) * 1000, "check": total}
